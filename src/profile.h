@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The profile model: a finished, symbolized profile, independent of how it was
+ * made.  Built from a run's accounting tables (mt_profile_build) and, later,
+ * read back from JSON; every report writer takes this and nothing else.
+ */
+#ifndef MT_PROFILE_H
+#define MT_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "counters.h"
+#include "modules.h"
+
+#define MT_PROFILE_FORMAT "memtracer-profile"
+#define MT_PROFILE_VERSION 1
+
+struct mt_frame {
+	char *function;		/* symbol name, or NULL when unknown */
+	char *file;		/* source file, or NULL */
+	uint32_t line;		/* 0 when unknown */
+	char *module;		/* module path, or NULL */
+	uint64_t address;	/* the PC as unwound (a return address) */
+	uint64_t offset;	/* address minus module bias; 0 without module */
+	bool inlined;
+};
+
+struct mt_profile_site {
+	char *allocator;		/* kind name: "malloc", "new[]", ... */
+	struct mt_counters c;
+	struct mt_frame *frames;	/* frames[0]: the allocator's caller */
+	uint32_t nframes;
+	uint32_t site_frame;		/* index of the frame shown as the site */
+	bool truncated;			/* stack cut at --depth */
+	bool overflow;			/* the merged overflow site */
+};
+
+enum mt_exit_kind { MT_EXIT_UNKNOWN, MT_EXIT_CODE, MT_EXIT_SIGNAL };
+
+struct mt_profile {
+	char *command;			/* program and arguments, space-joined */
+	int pid;
+	enum mt_exit_kind exit_kind;
+	int exit_value;			/* exit code or signal number */
+	double duration;		/* seconds, wall clock */
+	char *engine;			/* "int3" */
+	uint32_t max_sites, depth;
+	uint64_t min_size;
+	struct mt_totals totals;
+	struct mt_profile_site *sites;
+	size_t nsites;
+	struct mt_module *modules;
+	size_t nmodules;
+};
+
+struct mt_acct;
+
+/*
+ * Builds a profile from a run: one site per aggtab site that saw an event,
+ * frames symbolized from mods (files are read again, the process need not
+ * exist).  Fills totals and sites; the caller fills command, pid, exit,
+ * duration.  Returns NULL only on OOM (which dies), so never.
+ */
+struct mt_profile *mt_profile_build(const struct mt_acct *acct,
+				    const struct mt_modules *mods);
+void mt_profile_free(struct mt_profile *prof);
+
+enum mt_sort { MT_SORT_BYTES, MT_SORT_COUNT, MT_SORT_LIVE, MT_SORT_PEAK };
+/* Parses "bytes" | "count" | "live" | "peak"; -1 when unknown. */
+int mt_sort_from_name(const char *name);
+/* Sorts prof->sites, descending by key, ties by bytes then by first frame. */
+void mt_profile_sort(struct mt_profile *prof, enum mt_sort key);
+
+#endif
