@@ -16,6 +16,7 @@
 #define MT_AGGTAB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "counters.h"
 

@@ -1,3 +1,202 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * memtracer: the command line.  Parses, runs the tracer, writes the report
+ * and exits as the program did.  Only this file prints errors and dies;
+ * everything below returns them.
+ */
 #include "config.h"
-int main(void) { return 0; }
+#include "options.h"
+#include "profile.h"
+#include "report.h"
+#include "tracer.h"
+#include "util.h"
+
+#include <errno.h>
+#include <gelf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* memtracer's own exit status: the program's, as a shell reports it. */
+static int shell_status(const struct mt_tracer *t)
+{
+	if (WIFEXITED(t->root_status))
+		return WEXITSTATUS(t->root_status);
+	if (WIFSIGNALED(t->root_status))
+		return 128 + WTERMSIG(t->root_status);
+	return MT_EXIT_TRACE;
+}
+
+static struct mt_profile *make_profile(const struct mt_tracer *t, const struct mt_options *o)
+{
+	struct mt_profile *prof = mt_profile_build(&t->acct, &t->modules);
+
+	prof->command = xstrdup(t->command);
+	prof->pid = t->root_pid;
+	if (WIFSIGNALED(t->root_status)) {
+		prof->exit_kind = MT_EXIT_SIGNAL;
+		prof->exit_value = WTERMSIG(t->root_status);
+	} else if (WIFEXITED(t->root_status)) {
+		prof->exit_kind = MT_EXIT_CODE;
+		prof->exit_value = WEXITSTATUS(t->root_status);
+	}
+	prof->duration = (double)(t->end_ns - t->start_ns) / 1e9;
+	free(prof->engine);
+	prof->engine = xstrdup("int3");
+	prof->max_sites = o->max_sites;
+	prof->depth = o->depth;
+	prof->min_size = o->min_size;
+	mt_profile_sort(prof, o->sort);
+	return prof;
+}
+
+static void summary_line(const struct mt_profile *prof, const char *path)
+{
+	char a[32], p[32], l[32];
+
+	error_msg("%llu allocations (%s), peak %s, %s live at exit; profile written to %s",
+		  (unsigned long long)prof->totals.c.allocs,
+		  mt_human_bytes(prof->totals.c.alloc_bytes, a, sizeof(a)),
+		  mt_human_bytes(prof->totals.c.peak_live_bytes, p, sizeof(p)),
+		  mt_human_bytes(prof->totals.c.live_bytes, l, sizeof(l)), path);
+}
+
+/* The profile goes to FILE.tmp.PID first and is renamed into place when
+ * complete, so a failed run never leaves a truncated profile behind or
+ * destroys the previous one. */
+static char *temp_path(const char *output)
+{
+	return xasprintf("%s.tmp.%d", output, (int)getpid());
+}
+
+static int write_report(const struct mt_tracer *t, const struct mt_options *o, FILE *out)
+{
+	struct mt_profile *prof = make_profile(t, o);
+	struct mt_report_opts ropts = { .top = o->top, .sort = o->sort, .stacks = o->stacks };
+	int format = o->format >= 0 ? o->format :
+		     o->output ? (int)mt_format_from_path(o->output) : MT_FORMAT_TEXT;
+	int err;
+
+	err = format == MT_FORMAT_JSON ? mt_report_json(out, prof) :
+					 mt_report_text(out, prof, &ropts);
+	if (!err && fflush(out) != 0)
+		err = -errno;
+	if (out != stderr && fclose(out) != 0 && !err)
+		err = -errno;
+	if (!err && o->output) {
+		char *tmp = temp_path(o->output);
+
+		if (rename(tmp, o->output) < 0)
+			err = -errno;
+		free(tmp);
+	}
+	if (err) {
+		error_msg("cannot write the profile to %s: %s", o->output ? o->output : "stderr",
+			  strerror(-err));
+	} else if (o->output && !o->quiet) {
+		summary_line(prof, o->output);
+	}
+	mt_profile_free(prof);
+	return err ? MT_EXIT_TRACE : 0;
+}
+
+static void discard_output(const struct mt_options *o, FILE *out)
+{
+	char *tmp;
+
+	if (out == stderr)
+		return;
+	fclose(out);
+	tmp = temp_path(o->output);
+	unlink(tmp);
+	free(tmp);
+}
+
+/* Opens the output first: a bad path is an error before anything is traced. */
+static FILE *open_output(const struct mt_options *o)
+{
+	char *tmp;
+	FILE *out;
+
+	if (!o->output)
+		return stderr;
+	tmp = temp_path(o->output);
+	out = fopen(tmp, "w");
+	free(tmp);
+	if (!out)
+		perror_msg("cannot write %s: check the directory exists and is writable", o->output);
+	return out;
+}
+
+static int cmd_run(const struct mt_options *o)
+{
+	struct mt_tracer t;
+	FILE *out = open_output(o);
+	int status;
+
+	if (!out)
+		return MT_EXIT_USAGE;
+	mt_tracer_init(&t, o);
+	status = mt_tracer_run(&t);
+	if (status == 0 && !t.started) {
+		/* The exec failed; the child said why.  No program, no profile. */
+		status = shell_status(&t);
+		discard_output(o, out);
+	} else if (status == 0) {
+		status = shell_status(&t);
+		if (write_report(&t, o, out))
+			status = MT_EXIT_TRACE;
+	} else {
+		discard_output(o, out);
+	}
+	mt_tracer_destroy(&t);
+	return status;
+}
+
+static int cmd_attach(const struct mt_options *o)
+{
+	struct mt_tracer t;
+	FILE *out = open_output(o);
+	int status;
+
+	if (!out)
+		return MT_EXIT_USAGE;
+	mt_tracer_init(&t, o);
+	status = mt_tracer_attach(&t, o->pid);
+	if (status == 0)
+		status = write_report(&t, o, out);
+	else
+		discard_output(o, out);
+	mt_tracer_destroy(&t);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct mt_options opts;
+	char err[512];
+
+	mt_debug_enabled = getenv("MEMTRACER_DEBUG") && *getenv("MEMTRACER_DEBUG");
+	elf_version(EV_CURRENT);
+	if (mt_options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
+		error_msg("%s", err);
+		return MT_EXIT_USAGE;
+	}
+	switch (opts.cmd) {
+	case MT_CMD_HELP:
+		mt_usage(stdout);
+		return 0;
+	case MT_CMD_VERSION:
+		printf("memtracer %s\n", PACKAGE_VERSION);
+		return 0;
+	case MT_CMD_RUN:
+		return cmd_run(&opts);
+	case MT_CMD_ATTACH:
+		return cmd_attach(&opts);
+	default:
+		return MT_EXIT_USAGE;
+	}
+}

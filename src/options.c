@@ -1,2 +1,265 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
+#include "options.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+	OPT_MIN_SIZE = 256,
+	OPT_MAX_SITES,
+	OPT_STACKS,
+	OPT_DEPTH,
+	OPT_UNWINDER,
+	OPT_DURATION,
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "top", required_argument, NULL, 'n' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
+	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
+	{ "stacks", no_argument, NULL, OPT_STACKS },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void mt_usage(FILE *out)
+{
+	fputs("Usage: memtracer run [OPTIONS] -- PROGRAM [ARGS...]\n"
+	      "       memtracer attach [OPTIONS] PID\n"
+	      "       memtracer --help | --version\n"
+	      "\n"
+	      "Trace every allocation of PROGRAM (or of the running process PID) from\n"
+	      "outside (ptrace, no LD_PRELOAD) and report where memory goes, by call site.\n"
+	      "attach traces until Ctrl-C, SIGTERM, --duration or the process's end, then\n"
+	      "detaches and leaves the process exactly as it was.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output FILE      write the profile to FILE (default: report on stderr)\n"
+	      "  -F, --format FMT       text or json (default: from FILE's extension)\n"
+	      "  -n, --top N            sites in the text report (default 20, 0 = all)\n"
+	      "  -s, --sort KEY         bytes, count, live or peak (default bytes)\n"
+	      "      --min-size BYTES   leave smaller allocations out of the site table\n"
+	      "                         (totals stay complete; units K M G, KiB, kB...)\n"
+	      "      --max-sites N      bound of the call-site table (default 131072)\n"
+	      "      --stacks           print each top site's stack in the text report\n"
+	      "      --depth N          frames kept per stack (default 128, at most 1024;\n"
+	      "                         1 = the call site only, no unwinding)\n"
+	      "      --unwinder NAME    libdw or libunwind (default " MT_DEFAULT_UNWINDER ")\n"
+	      "      --duration SECS    attach: detach after SECS seconds\n"
+	      "  -q, --quiet            with -o, no summary line on stderr\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          version\n"
+	      "\n"
+	      "Exit status: run: PROGRAM's, or 128+N when it was killed by signal N;\n"
+	      "attach: 0 once detached; 2 usage error, 125 cannot trace,\n"
+	      "126 not executable, 127 not found.\n"
+	      "See memtracer(1).\n", out);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int mt_parse_size(const char *s, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t mult; } units[] = {
+		{ "", 1 }, { "b", 1 },
+		{ "k", 1ULL << 10 }, { "kib", 1ULL << 10 }, { "kb", 1000 },
+		{ "m", 1ULL << 20 }, { "mib", 1ULL << 20 }, { "mb", 1000000 },
+		{ "g", 1ULL << 30 }, { "gib", 1ULL << 30 }, { "gb", 1000000000 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	for (size_t i = 0; i < MT_ARRAY_SIZE(units); i++) {
+		if (strcasecmp(end, units[i].unit) != 0)
+			continue;
+		if (v > UINT64_MAX / units[i].mult)
+			return -1;
+		*out = v * units[i].mult;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return (errno || *end || *out > max) ? -1 : 0;
+}
+
+static int parse_option(int c, const char *arg, struct mt_options *o, char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case 'o':
+		if (!*arg)
+			return fail(err, errlen, "empty file name given to --output");
+		o->output = arg;
+		return 0;
+	case 'F':
+		o->format = mt_format_from_name(arg);
+		if (o->format < 0)
+			return fail(err, errlen, "unknown format '%s': use text or json", arg);
+		return 0;
+	case 'n':
+		if (parse_uint(arg, UINT32_MAX, &v))
+			return fail(err, errlen, "bad --top '%s': give a number of sites (0 = all)", arg);
+		o->top = (unsigned)v;
+		return 0;
+	case 's': {
+		int key = mt_sort_from_name(arg);
+
+		if (key < 0)
+			return fail(err, errlen, "unknown sort key '%s': use bytes, count, live or peak", arg);
+		o->sort = (enum mt_sort)key;
+		return 0;
+	}
+	case OPT_MIN_SIZE:
+		if (mt_parse_size(arg, &o->min_size))
+			return fail(err, errlen, "bad --min-size '%s': give bytes, e.g. 64, 4K, 1MiB", arg);
+		return 0;
+	case OPT_MAX_SITES:
+		if (parse_uint(arg, UINT32_MAX - 1, &v) || v < 2)
+			return fail(err, errlen, "bad --max-sites '%s': give a number of sites, at least 2", arg);
+		o->max_sites = (uint32_t)v;
+		return 0;
+	case OPT_DEPTH:
+		if (parse_uint(arg, MT_MAX_DEPTH, &v) || v < 1)
+			return fail(err, errlen, "bad --depth '%s': give a number of frames from 1 to %d",
+				    arg, MT_MAX_DEPTH);
+		o->depth = (unsigned)v;
+		return 0;
+	case OPT_UNWINDER:
+		if (strcmp(arg, "libdw") != 0 && strcmp(arg, "libunwind") != 0)
+			return fail(err, errlen, "unknown unwinder '%s': use libdw or libunwind", arg);
+		o->unwinder = arg;
+		return 0;
+	case OPT_DURATION:
+		if (parse_uint(arg, 100000000, &v) || v < 1)
+			return fail(err, errlen, "bad --duration '%s': give whole seconds, at least 1", arg);
+		o->duration = (unsigned)v;
+		return 0;
+	case OPT_STACKS:
+		o->stacks = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'h':
+		o->cmd = MT_CMD_HELP;
+		return 0;
+	case 'V':
+		o->cmd = MT_CMD_VERSION;
+		return 0;
+	}
+	return fail(err, errlen, "unknown option: see memtracer --help");
+}
+
+static int parse_pid(int argc, char **argv, int rest, struct mt_options *o,
+		     char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	if (rest >= argc)
+		return fail(err, errlen, "no PID given: try 'memtracer attach PID'");
+	if (rest + 1 < argc)
+		return fail(err, errlen, "too many arguments after the PID '%s': give one PID", argv[rest]);
+	if (parse_uint(argv[rest], INT32_MAX, &v) || v == 0)
+		return fail(err, errlen, "PID '%s' is not a process id: give a positive number "
+			    "(see pgrep or ps)", argv[rest]);
+	o->pid = (int)v;
+	return 0;
+}
+
+static void set_defaults(struct mt_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = -1;
+	o->top = MT_DEFAULT_TOP;
+	o->sort = MT_SORT_BYTES;
+	o->max_sites = MT_DEFAULT_MAX_SITES;
+	o->depth = MT_DEFAULT_DEPTH;
+}
+
+int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, size_t errlen)
+{
+	int first = 1, c;
+
+	set_defaults(o);
+	if (argc < 2)
+		return fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
+	if (strcmp(argv[1], "run") == 0) {
+		o->cmd = MT_CMD_RUN;
+		first = 2;
+	} else if (strcmp(argv[1], "attach") == 0) {
+		o->cmd = MT_CMD_ATTACH;
+		first = 2;
+	} else if (argv[1][0] != '-') {
+		return fail(err, errlen, "unknown command '%s': try 'memtracer run -- %s'",
+			    argv[1], argv[1]);
+	}
+	/* getopt on the slice after the command; '+' stops at the program. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - first + 1, argv + first - 1, "+o:F:n:s:qhV",
+				long_options, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *bad = argv[first - 1 + optind - 1];
+
+			if (c == ':' || (optopt && strchr("oFns", optopt)))
+				return fail(err, errlen, "option '%s' needs a value: see memtracer --help", bad);
+			return fail(err, errlen, "unknown option '%s': see memtracer --help", bad);
+		}
+		if (parse_option(c, optarg, o, err, errlen))
+			return -1;
+	}
+	if (o->cmd == MT_CMD_HELP || o->cmd == MT_CMD_VERSION)
+		return 0;
+	if (o->cmd == MT_CMD_NONE)
+		return fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
+	int rest = first - 1 + optind;
+	if (o->cmd == MT_CMD_ATTACH)
+		return parse_pid(argc, argv, rest, o, err, errlen);
+	if (o->duration)
+		return fail(err, errlen, "--duration is for attach: a run ends with the program");
+	if (rest >= argc)
+		return fail(err, errlen, "no program given: try 'memtracer run -- PROGRAM [ARGS...]'");
+	if (!*argv[rest])
+		return fail(err, errlen, "empty program name: try 'memtracer run -- PROGRAM [ARGS...]'");
+	o->argv = &argv[rest];
+	return 0;
+}

@@ -1,2 +1,202 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
+#include "profile.h"
+#include "acct.h"
+#include "kinds.h"
+#include "symbols.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Each distinct PC is symbolized once, however many stacks hold it. */
+struct frame_cache {
+	uint64_t *pcs;
+	struct mt_frame *frames;
+	size_t mask, count;
+};
+
+static struct mt_frame *cached_frame(struct frame_cache *fc, struct mt_symbolizer *sym,
+				     uint64_t pc)
+{
+	size_t i;
+
+	if ((fc->count + 1) * 2 > fc->mask + 1) {
+		struct frame_cache old = *fc;
+
+		fc->mask = old.mask ? old.mask * 2 + 1 : 1023;
+		fc->pcs = xcalloc(fc->mask + 1, sizeof(*fc->pcs));
+		fc->frames = xcalloc(fc->mask + 1, sizeof(*fc->frames));
+		for (size_t j = 0; old.mask && j <= old.mask; j++) {
+			if (!old.pcs[j])
+				continue;
+			for (i = (size_t)mt_hash64(old.pcs[j]) & fc->mask; fc->pcs[i];)
+				i = (i + 1) & fc->mask;
+			fc->pcs[i] = old.pcs[j];
+			fc->frames[i] = old.frames[j];
+		}
+		free(old.pcs);
+		free(old.frames);
+	}
+	for (i = (size_t)mt_hash64(pc) & fc->mask; fc->pcs[i] && fc->pcs[i] != pc;)
+		i = (i + 1) & fc->mask;
+	if (!fc->pcs[i]) {
+		fc->pcs[i] = pc;
+		mt_symbolize(sym, pc, true, &fc->frames[i]);
+		fc->count++;
+	}
+	return &fc->frames[i];
+}
+
+static void frame_cache_free(struct frame_cache *fc)
+{
+	for (size_t i = 0; fc->mask && i <= fc->mask; i++)
+		if (fc->pcs[i])
+			mt_frame_clear(&fc->frames[i]);
+	free(fc->pcs);
+	free(fc->frames);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void copy_frame(struct mt_frame *dst, const struct mt_frame *src)
+{
+	*dst = *src;
+	dst->function = dup_or_null(src->function);
+	dst->file = dup_or_null(src->file);
+	dst->module = dup_or_null(src->module);
+}
+
+static bool saw_events(const struct mt_site *s)
+{
+	return s->c.allocs || s->c.failed_allocs || s->c.frees;
+}
+
+static void build_site(struct mt_profile_site *ps, struct mt_aggtab *tab, uint32_t id,
+		       struct frame_cache *fc, struct mt_symbolizer *sym)
+{
+	const struct mt_site *s = mt_aggtab_site(tab, id);
+	const uint64_t *pcs = mt_aggtab_pcs(tab, s);
+
+	ps->allocator = xstrdup(id == MT_SITE_OVERFLOW ? "overflow" : mt_kind_name(s->kind));
+	ps->c = s->c;
+	ps->truncated = s->flags & MT_SITE_F_TRUNCATED;
+	ps->overflow = id == MT_SITE_OVERFLOW;
+	ps->nframes = s->depth;
+	ps->frames = xcalloc(s->depth ? s->depth : 1, sizeof(*ps->frames));
+	for (uint32_t i = 0; i < s->depth; i++)
+		copy_frame(&ps->frames[i], cached_frame(fc, sym, pcs[i]));
+}
+
+struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_modules *mods)
+{
+	struct mt_profile *prof = xcalloc(1, sizeof(*prof));
+	struct mt_symbolizer *sym = mt_symbolizer_new(mods);
+	struct frame_cache fc = { 0 };
+	uint32_t n = mt_aggtab_count(acct->sites);
+
+	prof->engine = xstrdup("int3");
+	prof->totals = acct->totals;
+	prof->sites = xcalloc(n, sizeof(*prof->sites));
+	for (uint32_t id = 0; id < n; id++)
+		if (saw_events(mt_aggtab_site(acct->sites, id)))
+			build_site(&prof->sites[prof->nsites++], acct->sites, id, &fc, sym);
+	prof->modules = xcalloc(mods->n ? mods->n : 1, sizeof(*prof->modules));
+	for (size_t i = 0; i < mods->n; i++) {
+		prof->modules[i] = mods->v[i];
+		prof->modules[i].path = xstrdup(mods->v[i].path);
+		prof->modules[i].build_id = dup_or_null(mods->v[i].build_id);
+	}
+	prof->nmodules = mods->n;
+	frame_cache_free(&fc);
+	mt_symbolizer_free(sym);
+	return prof;
+}
+
+void mt_profile_free(struct mt_profile *prof)
+{
+	if (!prof)
+		return;
+	for (size_t i = 0; i < prof->nsites; i++) {
+		for (uint32_t j = 0; j < prof->sites[i].nframes; j++)
+			mt_frame_clear(&prof->sites[i].frames[j]);
+		free(prof->sites[i].frames);
+		free(prof->sites[i].allocator);
+	}
+	free(prof->sites);
+	for (size_t i = 0; i < prof->nmodules; i++) {
+		free(prof->modules[i].path);
+		free(prof->modules[i].build_id);
+	}
+	free(prof->modules);
+	free(prof->command);
+	free(prof->engine);
+	free(prof);
+}
+
+int mt_sort_from_name(const char *name)
+{
+	static const char *const names[] = {
+		[MT_SORT_BYTES] = "bytes", [MT_SORT_COUNT] = "count",
+		[MT_SORT_LIVE] = "live", [MT_SORT_PEAK] = "peak",
+	};
+
+	for (size_t i = 0; i < MT_ARRAY_SIZE(names); i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static uint64_t sort_value(const struct mt_profile_site *s, enum mt_sort key)
+{
+	switch (key) {
+	case MT_SORT_COUNT: return s->c.allocs;
+	case MT_SORT_LIVE: return s->c.live_bytes;
+	case MT_SORT_PEAK: return s->c.peak_live_bytes;
+	case MT_SORT_BYTES: break;
+	}
+	return s->c.alloc_bytes;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static enum mt_sort sort_key;
+
+/* Descending by the key, then by bytes and count, then by the site frame,
+ * so that the order is the same on every run. */
+static int cmp_sites(const void *pa, const void *pb)
+{
+	const struct mt_profile_site *a = pa, *b = pb;
+	const struct mt_frame *fa = a->nframes ? &a->frames[a->site_frame] : NULL;
+	const struct mt_frame *fb = b->nframes ? &b->frames[b->site_frame] : NULL;
+	int r;
+
+	if ((r = cmp_u64_desc(sort_value(a, sort_key), sort_value(b, sort_key))) ||
+	    (r = cmp_u64_desc(a->c.alloc_bytes, b->c.alloc_bytes)) ||
+	    (r = cmp_u64_desc(a->c.allocs, b->c.allocs)))
+		return r;
+	if (!fa || !fb)
+		return (fa != NULL) - (fb != NULL);
+	if ((r = cmp_str(fa->file, fb->file)) || (r = cmp_str(fa->function, fb->function)))
+		return r;
+	if (fa->line != fb->line)
+		return fa->line < fb->line ? -1 : 1;
+	return cmp_str(a->allocator, b->allocator);
+}
+
+void mt_profile_sort(struct mt_profile *prof, enum mt_sort key)
+{
+	sort_key = key;
+	qsort(prof->sites, prof->nsites, sizeof(*prof->sites), cmp_sites);
+}

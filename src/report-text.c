@@ -1,2 +1,194 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The text report: a header with the run's totals, then the top call sites.
+ * Numbers are formatted here, not by the locale, so the output is the same
+ * everywhere (it is golden-tested).
+ */
 #include "config.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <string.h>
+
+int mt_format_from_name(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		return MT_FORMAT_TEXT;
+	if (strcmp(name, "json") == 0)
+		return MT_FORMAT_JSON;
+	return -1;
+}
+
+enum mt_format mt_format_from_path(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= 5 && strcmp(path + len - 5, ".json") == 0 ? MT_FORMAT_JSON : MT_FORMAT_TEXT;
+}
+
+const char *mt_human_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return buf;
+	}
+	v /= 1024;
+	while (v >= 1023.95 && u + 1 < MT_ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+/* 1234567 -> "1,234,567" */
+static const char *grouped(uint64_t v, char *buf, size_t len)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%" PRIu64, v), out = 0;
+
+	for (int i = 0; i < n && (size_t)out + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[out++] = ',';
+		buf[out++] = digits[i];
+	}
+	buf[out] = '\0';
+	return buf;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+static void describe_end(FILE *out, const struct mt_profile *p)
+{
+	switch (p->exit_kind) {
+	case MT_EXIT_CODE:
+		fprintf(out, "exited with status %d", p->exit_value);
+		break;
+	case MT_EXIT_SIGNAL:
+		fprintf(out, "killed by signal %d (SIG%s)", p->exit_value,
+			sigabbrev_np(p->exit_value) ? sigabbrev_np(p->exit_value) : "?");
+		break;
+	case MT_EXIT_UNKNOWN:
+		fputs("was still running when memtracer detached", out);
+		break;
+	}
+}
+
+static void header(FILE *out, const struct mt_profile *p)
+{
+	const struct mt_counters *c = &p->totals.c;
+	char n1[32], n2[32], b1[32], b2[32];
+
+	fprintf(out, "memtracer: %s (pid %d) ", p->command ? p->command : "?", p->pid);
+	describe_end(out, p);
+	fprintf(out, " after %.2f s\n", p->duration);
+	fprintf(out, "  allocations   %14s  %11s    frees          %14s  %11s\n",
+		grouped(c->allocs, n1, sizeof(n1)), mt_human_bytes(c->alloc_bytes, b1, sizeof(b1)),
+		grouped(c->frees, n2, sizeof(n2)), mt_human_bytes(c->freed_bytes, b2, sizeof(b2)));
+	fprintf(out, "  peak live     %14s  %11s    live at exit   %14s  %11s%s\n", "",
+		mt_human_bytes(c->peak_live_bytes, b1, sizeof(b1)),
+		grouped(c->live_allocs, n2, sizeof(n2)),
+		mt_human_bytes(c->live_bytes, b2, sizeof(b2)),
+		c->live_allocs ? "  (not freed)" : "");
+	fprintf(out, "  temporary     %14s  %11s    failed allocs  %14s\n",
+		grouped(c->temporary_allocs, n1, sizeof(n1)), "",
+		grouped(c->failed_allocs, n2, sizeof(n2)));
+	fprintf(out, "  unknown frees %14s\n", grouped(p->totals.unknown_frees, n1, sizeof(n1)));
+	if (p->totals.filtered_allocs)
+		fprintf(out, "  %s allocations below --min-size %" PRIu64 " are in the totals only\n",
+			grouped(p->totals.filtered_allocs, n1, sizeof(n1)), p->min_size);
+	if (p->totals.overflow_events)
+		fprintf(out, "  the site table was full (--max-sites %" PRIu32 "): %s events were "
+			"merged into one overflow site\n", p->max_sites,
+			grouped(p->totals.overflow_events, n1, sizeof(n1)));
+	if (p->exit_kind == MT_EXIT_UNKNOWN)
+		fputs("  live figures cover only the allocations seen while attached\n", out);
+}
+
+static const char *sort_name(enum mt_sort key)
+{
+	switch (key) {
+	case MT_SORT_COUNT: return "count";
+	case MT_SORT_LIVE: return "live bytes";
+	case MT_SORT_PEAK: return "peak live bytes";
+	case MT_SORT_BYTES: break;
+	}
+	return "bytes";
+}
+
+static void print_frame_site(FILE *out, const struct mt_frame *f)
+{
+	if (f->function && f->file)
+		fprintf(out, "%s (%s:%" PRIu32 ")", f->function, base_name(f->file), f->line);
+	else if (f->function)
+		fprintf(out, "%s (%s)", f->function, f->module ? base_name(f->module) : "?");
+	else if (f->module)
+		fprintf(out, "%s+0x%" PRIx64, base_name(f->module), f->offset);
+	else
+		fprintf(out, "0x%" PRIx64, f->address);
+}
+
+static void print_stack(FILE *out, const struct mt_profile_site *s)
+{
+	for (uint32_t i = 0; i < s->nframes; i++) {
+		const struct mt_frame *f = &s->frames[i];
+
+		fprintf(out, "        #%-2" PRIu32 " ", i);
+		print_frame_site(out, f);
+		if (f->module && (f->function || f->file))
+			fprintf(out, " in %s", base_name(f->module));
+		fputs(f->inlined ? " [inlined]\n" : "\n", out);
+	}
+	if (s->truncated)
+		fputs("        ... [stack truncated at --depth]\n", out);
+}
+
+static void print_site(FILE *out, const struct mt_profile_site *s, bool stacks)
+{
+	char b1[32], n1[32], b2[32], b3[32], b4[32];
+	uint64_t avg = s->c.allocs ? s->c.alloc_bytes / s->c.allocs : 0;
+
+	fprintf(out, "  %11s %10s %10s %11s %11s  %-8s ",
+		mt_human_bytes(s->c.alloc_bytes, b1, sizeof(b1)),
+		grouped(s->c.allocs, n1, sizeof(n1)), mt_human_bytes(avg, b2, sizeof(b2)),
+		mt_human_bytes(s->c.live_bytes, b3, sizeof(b3)),
+		mt_human_bytes(s->c.peak_live_bytes, b4, sizeof(b4)), s->allocator);
+	if (s->overflow)
+		fputs("[overflow: stacks that did not fit in --max-sites]", out);
+	else if (s->nframes)
+		print_frame_site(out, &s->frames[s->site_frame]);
+	else
+		fputs("[unknown call site]", out);
+	if (s->c.failed_allocs)
+		fprintf(out, "  [%" PRIu64 " failed]", s->c.failed_allocs);
+	fputc('\n', out);
+	if (stacks && !s->overflow)
+		print_stack(out, s);
+}
+
+int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
+{
+	size_t shown = opts->top && opts->top < p->nsites ? opts->top : p->nsites;
+
+	errno = 0;
+	header(out, p);
+	fprintf(out, "\nTop %zu call sites by %s (of %zu):\n", shown, sort_name(opts->sort), p->nsites);
+	fprintf(out, "  %11s %10s %10s %11s %11s  %-8s %s\n",
+		"bytes", "count", "average", "live@exit", "peak", "kind", "site");
+	for (size_t i = 0; i < shown; i++)
+		print_site(out, &p->sites[i], opts->stacks);
+	return ferror(out) ? -(errno ? errno : EIO) : 0;
+}

@@ -1,2 +1,538 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ptrace event loop: one waitpid(__WALL) for every tracee, each stop
+ * dispatched to what caused it (one of our breakpoints, a new thread or
+ * child, an exec, a signal for the program, a group-stop) and the tracee
+ * resumed with as few system calls as the stop allows.
+ */
 #include "config.h"
+#include "tracer.h"
+#include "attach.h"
+#include "launch.h"
+#include "maps.h"
+#include "probes.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void mt_tracer_init(struct mt_tracer *t, const struct mt_options *opts)
+{
+	memset(t, 0, sizeof(*t));
+	t->opts = opts;
+	mt_acct_init(&t->acct, opts->max_sites, opts->min_size);
+	/* Call-site-only stacks need no CFI: the return address is exact. */
+	t->unwinder = mt_unwinder_find(opts->depth == 1 ? "retaddr" :
+				       opts->unwinder ? opts->unwinder : MT_DEFAULT_UNWINDER);
+	t->unwind_ctx = t->unwinder->create();
+	t->snap.cap = t->unwinder->snapshot_size;
+	t->snap.data = xmalloc(t->snap.cap);
+	t->pcs = xcalloc(opts->depth + 1, sizeof(*t->pcs));
+}
+
+static void proc_reset(struct mt_proc *proc)
+{
+	mt_mem_close(&proc->mem);
+	mt_bptab_clear(&proc->bps);
+	mt_xol_clear(&proc->xol);
+	free(proc->hooked);
+	proc->hooked = NULL;
+	proc->nhooked = proc->caphooked = 0;
+	mt_maps_free(proc->scanned, proc->nscanned);
+	proc->scanned = NULL;
+	proc->nscanned = proc->capscanned = 0;
+	proc->r_debug = proc->trampoline = 0;
+	proc->allocators = 0;
+}
+
+void mt_tracer_destroy(struct mt_tracer *t)
+{
+	if (t->proc) {
+		proc_reset(t->proc);
+		free(t->proc);
+	}
+	mt_tasktab_destroy(&t->tasks);
+	free(t->command);
+	t->unwinder->destroy(t->unwind_ctx);
+	free(t->snap.data);
+	free(t->pcs);
+	mt_modules_destroy(&t->modules);
+	mt_acct_destroy(&t->acct);
+}
+
+struct mt_proc *mt_tracer_proc(struct mt_tracer *t, pid_t pid)
+{
+	return t->proc && t->proc->pid == pid ? t->proc : NULL;
+}
+
+static void resume(struct mt_task *task, int sig)
+{
+	if (ptrace(PTRACE_CONT, task->tid, 0, task->stashed_sig ? task->stashed_sig : sig) < 0 &&
+	    errno != ESRCH)
+		perror_msg("PTRACE_CONT %d", (int)task->tid);
+	task->stashed_sig = 0;
+}
+
+/* ---- breakpoints ------------------------------------------------------- */
+
+static void resume_from_bp(struct mt_task *task, mt_regs_t *regs, const struct mt_bp *bp)
+{
+	switch (bp->how) {
+	case MT_RESUME_NEXT:
+		break;		/* ip is already past the int3, on a NOP */
+	case MT_RESUME_JUMP:
+		mt_regs_set_ip(regs, bp->target);
+		break;
+	case MT_RESUME_XOL:
+		mt_regs_set_ip(regs, bp->slot);
+		break;
+	}
+	if (bp->how != MT_RESUME_NEXT && ptrace(PTRACE_SETREGS, task->tid, 0, regs) < 0 &&
+	    errno != ESRCH)
+		perror_msg("PTRACE_SETREGS %d", (int)task->tid);
+	resume(task, 0);
+}
+
+static bool on_trampoline(struct mt_tracer *t, struct mt_task *task, mt_regs_t *regs)
+{
+	uint64_t ip;
+
+	if (!mt_probe_return(t, task, regs, task->proc->trampoline, true, &ip))
+		return false;
+	mt_regs_set_ip(regs, ip);
+	if (ptrace(PTRACE_SETREGS, task->tid, 0, regs) < 0 && errno != ESRCH)
+		perror_msg("PTRACE_SETREGS %d", (int)task->tid);
+	resume(task, 0);
+	return true;
+}
+
+/* A SIGTRAP stop: one of our breakpoints, or a trap the program caused. */
+static bool on_trap(struct mt_tracer *t, struct mt_task *task)
+{
+	struct mt_proc *proc = task->proc;
+	struct mt_bp *found, bp;
+	mt_regs_t regs;
+	uint64_t addr;
+
+	if (!proc || ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0)
+		return false;
+	addr = mt_regs_ip(&regs) - MT_BREAKPOINT_LEN;
+	if (proc->trampoline && addr == proc->trampoline)
+		return on_trampoline(t, task, &regs);
+	found = mt_bptab_find(&proc->bps, addr);
+	if (!found) {
+		t->stats.other_traps++;
+		return false;
+	}
+	bp = *found;	/* handlers may plant more and move the table */
+	if (bp.roles & MT_BP_RETSITE)
+		mt_probe_return(t, task, &regs, addr, false, NULL);
+	if (bp.roles & MT_BP_ENTRY)
+		mt_probe_entry(t, task, &regs, &bp);
+	if (bp.roles & MT_BP_RENDEZVOUS)
+		mt_probes_rendezvous(proc, task->tid);
+	resume_from_bp(task, &regs, &bp);
+	return true;
+}
+
+/* ---- new tracees ------------------------------------------------------- */
+
+static void read_ids(pid_t pid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*tgid = pid;
+	*ppid = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "Tgid: %d", tgid);
+		sscanf(line, "PPid: %d", ppid);
+	}
+	fclose(f);
+}
+
+static bool shares_memory(pid_t a, pid_t b)
+{
+	return syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0) == 0;
+}
+
+/* A tracee we have no record of: a thread or child whose first stop came
+ * before its creator's event.  What it is, /proc tells. */
+static struct mt_task *adopt(struct mt_tracer *t, pid_t pid)
+{
+	pid_t tgid, ppid;
+
+	read_ids(pid, &tgid, &ppid);
+	if (tgid != pid)
+		return mt_task_add(t, pid, MT_TASK_THREAD, t->proc);
+	if (t->proc && shares_memory(pid, t->proc->pid))
+		return mt_task_add(t, pid, MT_TASK_VM_CHILD, t->proc);
+	return mt_task_add(t, pid, MT_TASK_FORK_CHILD, t->proc);
+}
+
+/*
+ * A forked child got a copy of our int3s: write the original bytes back into
+ * its memory and let it go, or it would die of SIGTRAP at its first malloc.
+ */
+static void release_child(struct mt_tracer *t, struct mt_task *task)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)task->tid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || (task->proc && mt_bp_restore_all(task->proc, fd) > 0))
+		error_msg("child %d may keep breakpoints: cannot restore its code", (int)task->tid);
+	if (fd >= 0)
+		close(fd);
+	if (ptrace(PTRACE_DETACH, task->tid, 0, 0) < 0 && errno != ESRCH)
+		perror_msg("PTRACE_DETACH %d", (int)task->tid);
+	debug_msg("released child %d", (int)task->tid);
+	mt_task_remove(t, task->tid);
+}
+
+static void on_new_tracee(struct mt_tracer *t, struct mt_task *parent, int event)
+{
+	unsigned long msg;
+	pid_t pid, tgid, ppid;
+	enum mt_task_role role = MT_TASK_FORK_CHILD;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0)
+		return;
+	pid = (pid_t)msg;
+	if (mt_task_find(t, pid))
+		return;		/* its own first stop came first */
+	if (event == PTRACE_EVENT_VFORK) {
+		role = MT_TASK_VM_CHILD;
+	} else if (event == PTRACE_EVENT_CLONE) {
+		read_ids(pid, &tgid, &ppid);
+		if (tgid != pid)
+			role = MT_TASK_THREAD;
+		else if (shares_memory(pid, parent->tid))
+			role = MT_TASK_VM_CHILD;
+	}
+	mt_task_add(t, pid, role, parent->proc);
+}
+
+/* ---- exec and exit ----------------------------------------------------- */
+
+static void drop_other_tasks(struct mt_tracer *t, struct mt_task *keep)
+{
+	for (size_t i = 0; i < t->tasks.cap; i++) {
+		struct mt_task *o = t->tasks.v[i];
+
+		if (o && o != keep && o->proc == keep->proc && o->role == MT_TASK_THREAD) {
+			mt_task_remove(t, o->tid);
+			i = (size_t)-1;	/* the table shifted: start over */
+		}
+	}
+}
+
+static void on_exec(struct mt_tracer *t, struct mt_task *task)
+{
+	struct mt_proc *proc = task->proc;
+	int err;
+
+	if (task->role != MT_TASK_THREAD) {
+		/* A vfork child running a new program: not ours to follow. */
+		if (ptrace(PTRACE_DETACH, task->tid, 0, 0) < 0 && errno != ESRCH)
+			perror_msg("PTRACE_DETACH %d", (int)task->tid);
+		mt_task_remove(t, task->tid);
+		return;
+	}
+	if (task->before_exec) {
+		task->before_exec = false;
+		t->started = true;
+		t->start_ns = mt_now_ns();
+	} else {
+		drop_other_tasks(t, task);
+		proc_reset(proc);
+	}
+	task->npend = 0;
+	proc->pid = task->tid;
+	err = mt_mem_open(&proc->mem, proc->pid);
+	if (err)
+		error_msg("cannot open the memory of %d: %s", (int)proc->pid, strerror(-err));
+	task->at_exec = true;
+	err = mt_probes_scan(proc, task->tid);
+	task->at_exec = false;
+	if (err)
+		error_msg("cannot read the modules of %d: %s", (int)proc->pid, strerror(-err));
+	if (!proc->allocators && !proc->r_debug)
+		error_msg("no allocator found in %s: a static binary without symbols? "
+			  "Nothing will be traced", t->opts->argv[0]);
+	resume(task, 0);
+}
+
+static void on_task_exit(struct mt_tracer *t, struct mt_task *task, int status)
+{
+	for (size_t i = 0; i < task->npend; i++)
+		if (task->pend[i].realloc_old)
+			mt_acct_reattach(&t->acct, &task->pend[i].old);
+	if (task->tid == t->root_pid) {
+		t->root_status = status;
+		t->root_done = true;
+		t->end_ns = mt_now_ns();
+	}
+	mt_task_remove(t, task->tid);
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_event_stop(struct mt_tracer *t, struct mt_task *task, int sig)
+{
+	bool first = !task->stopped_once;
+
+	task->stopped_once = true;
+	if (first && task->role == MT_TASK_FORK_CHILD) {
+		release_child(t, task);
+		return;
+	}
+	if (t->plant_deferred && !is_stop_signal(sig) && task->proc) {
+		/* Attached while stopped by SIGSTOP; now continued: plant. */
+		t->plant_deferred = false;
+		mt_probes_scan(task->proc, task->tid);
+	}
+	/* A new tracee's first stop is the attach itself, never a group-stop. */
+	if (!first && is_stop_signal(sig)) {
+		/* Group-stop: stay stopped, but let us see SIGCONT. */
+		if (ptrace(PTRACE_LISTEN, task->tid, 0, 0) < 0 && errno != ESRCH)
+			perror_msg("PTRACE_LISTEN %d", (int)task->tid);
+		return;
+	}
+	resume(task, 0);
+}
+
+static void on_stop(struct mt_tracer *t, struct mt_task *task, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	t->stats.stops++;
+	switch (event) {
+	case 0:
+		break;
+	case PTRACE_EVENT_STOP:
+		on_event_stop(t, task, sig);
+		return;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		on_new_tracee(t, task, event);
+		resume(task, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, task);
+		return;
+	default:
+		resume(task, 0);
+		return;
+	}
+	task->stopped_once = true;
+	if (sig == SIGTRAP && !task->before_exec && on_trap(t, task))
+		return;
+	/* A signal for the program: deliver it unchanged. */
+	t->stats.signals++;
+	resume(task, sig);
+}
+
+static void on_wait(struct mt_tracer *t, pid_t pid, int status)
+{
+	struct mt_task *task = mt_task_find(t, pid);
+
+	if (!task)
+		task = adopt(t, pid);
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		on_task_exit(t, task, status);
+	else if (WIFSTOPPED(status))
+		on_stop(t, task, status);
+}
+
+static char *join_args(char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (char **a = argv; *a; a++)
+		len += strlen(*a) + 1;
+	s = xmalloc(len);
+	s[0] = '\0';
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			strcat(s, " ");
+		strcat(s, *a);
+	}
+	return s;
+}
+
+/* A running process's command line, from /proc/PID/cmdline. */
+static char *read_cmdline(pid_t pid)
+{
+	char path[64], buf[4096];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	if (n == 0)
+		return xasprintf("[pid %d]", (int)pid);
+	buf[n] = '\0';
+	for (size_t i = 0; i + 1 < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	return xstrdup(buf);
+}
+
+/* Set by SIGINT, SIGTERM, SIGHUP or SIGALRM in attach mode: detach now. */
+static volatile sig_atomic_t stop_requested;
+
+static void event_loop(struct mt_tracer *t)
+{
+	int status;
+
+	while (t->tasks.count > 0 && !stop_requested) {
+		pid_t w = waitpid(-1, &status, __WALL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				perror_msg("waitpid");
+			break;
+		}
+		on_wait(t, w, status);
+	}
+}
+
+/* The program, to which termination signals sent to memtracer are passed. */
+static volatile pid_t forward_to;
+
+/* kill() is async-signal-safe: forwarding here leaves no window in which
+ * a signal could wait for the program's next event. */
+static void on_forwarded_signal(int sig)
+{
+	int saved = errno;
+
+	if (forward_to > 0)
+		kill(forward_to, sig);
+	errno = saved;
+}
+
+/*
+ * SIGTERM and SIGHUP aimed at memtracer go to the program instead, which
+ * decides what to do; its end is traced and reported as any other.
+ */
+static void setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_forwarded_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Ctrl-C and Ctrl-\ reach the program from the terminal by themselves. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+}
+
+int mt_tracer_run(struct mt_tracer *t)
+{
+	int status = 0;
+	char *path = mt_launch_resolve(t->opts->argv[0], &status);
+	struct mt_task *root;
+	pid_t pid;
+
+	if (!path)
+		return status;
+	pid = mt_launch(path, t->opts->argv);
+	free(path);
+	if (pid < 0) {
+		errno = -pid;
+		perror_msg("cannot trace %s", t->opts->argv[0]);
+		return MT_EXIT_TRACE;
+	}
+	forward_to = pid;
+	setup_signals();
+	t->root_pid = pid;
+	t->command = join_args(t->opts->argv);
+	t->start_ns = mt_now_ns();
+	t->proc = xcalloc(1, sizeof(*t->proc));
+	t->proc->pid = pid;
+	t->proc->mem.fd = -1;
+	t->proc->tracer = t;
+	root = mt_task_add(t, pid, MT_TASK_THREAD, t->proc);
+	root->before_exec = true;
+	event_loop(t);
+	if (!t->end_ns)
+		t->end_ns = mt_now_ns();
+	debug_msg("stops %lu, entries %lu, returns %lu, return sites %lu, hijacks %lu, signals %lu",
+		  (unsigned long)t->stats.stops, (unsigned long)t->stats.entry_stops,
+		  (unsigned long)t->stats.return_stops, (unsigned long)t->stats.retsites,
+		  (unsigned long)t->stats.hijacks, (unsigned long)t->stats.signals);
+	return 0;
+}
+
+/* The thread the stop handler interrupts, so that waitpid returns at once. */
+static volatile pid_t wake_tid;
+
+static void on_stop_request(int sig)
+{
+	int saved = errno;
+
+	stop_requested = 1;
+	if (wake_tid > 0)
+		ptrace(PTRACE_INTERRUPT, wake_tid, 0, 0);
+	errno = saved;
+}
+
+int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = on_stop_request };
+	char err[512];
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	t->command = read_cmdline(pid);
+	if (mt_attach(t, pid, err, sizeof(err)) < 0) {
+		error_msg("%s", err);
+		return MT_EXIT_TRACE;
+	}
+	wake_tid = pid;
+	if (t->opts->duration)
+		alarm(t->opts->duration);
+	if (!stop_requested)
+		event_loop(t);
+	alarm(0);
+	wake_tid = 0;
+	t->end_ns = mt_now_ns();
+	if (t->tasks.count > 0)
+		mt_detach(t);
+	debug_msg("stops %lu, entries %lu, returns %lu, return sites %lu, hijacks %lu, signals %lu",
+		  (unsigned long)t->stats.stops, (unsigned long)t->stats.entry_stops,
+		  (unsigned long)t->stats.return_stops, (unsigned long)t->stats.retsites,
+		  (unsigned long)t->stats.hijacks, (unsigned long)t->stats.signals);
+	return 0;
+}

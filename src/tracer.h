@@ -1,1 +1,71 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tracer: one run of memtracer over a program, from the fork to the
+ * last tracee's exit.  It owns the accounting tables every event feeds, the
+ * module list symbolization needs at the end, and the ptrace event loop.
+ */
+#ifndef MT_TRACER_H
+#define MT_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "acct.h"
+#include "modules.h"
+#include "options.h"
+#include "proc.h"
+#include "tasks.h"
+#include "unwind.h"
+
+/* What the engine did, for the bench and MEMTRACER_DEBUG. */
+struct mt_stats {
+	uint64_t stops;		/* every ptrace stop handled */
+	uint64_t entry_stops;	/* allocator entries */
+	uint64_t return_stops;	/* return sites */
+	uint64_t other_traps;
+	uint64_t signals;	/* signals passed on to the target */
+	uint64_t retsites;	/* return-site breakpoints planted */
+	uint64_t hijacks;	/* return addresses hijacked (fallback) */
+};
+
+struct mt_tracer {
+	const struct mt_options *opts;
+	struct mt_acct acct;
+	struct mt_modules modules;
+	const struct mt_unwinder *unwinder;
+	void *unwind_ctx;
+	struct mt_proc *proc;		/* the program's address space */
+	struct mt_tasktab tasks;
+	pid_t root_pid;
+	char *command;			/* the program and its arguments, for the report */
+	int root_status;		/* wait status of the program's end */
+	bool root_done;
+	bool started;			/* the program's exec happened, or we attached */
+	bool attached;			/* attach mode: detach at the end */
+	bool plant_deferred;		/* attached to a stopped process: plant at SIGCONT */
+	uint64_t start_ns, end_ns;
+	struct mt_stats stats;
+	struct mt_stack_snapshot snap;
+	uint64_t *pcs;
+};
+
+void mt_tracer_init(struct mt_tracer *t, const struct mt_options *opts);
+void mt_tracer_destroy(struct mt_tracer *t);
+
+/*
+ * Runs opts->argv under the tracer until every tracee is gone.  Returns 0,
+ * or the memtracer exit status for a failure already reported on stderr.
+ */
+int mt_tracer_run(struct mt_tracer *t);
+
+/*
+ * Attaches to pid, traces until a stop request (SIGINT, SIGTERM, SIGHUP,
+ * --duration) or the process's end, then detaches.  Returns 0, or the
+ * memtracer exit status for a failure already reported on stderr.
+ */
+int mt_tracer_attach(struct mt_tracer *t, pid_t pid);
+
+/* The process record for a pid (proc of the program), or NULL. */
+struct mt_proc *mt_tracer_proc(struct mt_tracer *t, pid_t pid);
+
+#endif
