@@ -32,7 +32,11 @@ static int shell_status(const struct mt_tracer *t)
 
 static struct mt_profile *make_profile(const struct mt_tracer *t, const struct mt_options *o)
 {
-	struct mt_profile *prof = mt_profile_build(&t->acct, &t->modules);
+	struct mt_profile_opts popts = {
+		.raw_names = o->raw_names, .debug_dir = o->debug_dir,
+		.wrappers = (char **)o->wrappers,
+	};
+	struct mt_profile *prof = mt_profile_build(&t->acct, &t->modules, &popts);
 
 	prof->command = xstrdup(t->command);
 	prof->pid = t->root_pid;

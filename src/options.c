@@ -17,6 +17,9 @@ enum {
 	OPT_DEPTH,
 	OPT_UNWINDER,
 	OPT_DURATION,
+	OPT_WRAPPER,
+	OPT_NO_DEMANGLE,
+	OPT_DEBUG_DIR,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +33,9 @@ static const struct option long_options[] = {
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "wrapper", required_argument, NULL, OPT_WRAPPER },
+	{ "no-demangle", no_argument, NULL, OPT_NO_DEMANGLE },
+	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -59,6 +65,10 @@ void mt_usage(FILE *out)
 	      "      --depth N          frames kept per stack (default 128, at most 1024;\n"
 	      "                         1 = the call site only, no unwinding)\n"
 	      "      --unwinder NAME    libdw or libunwind (default " MT_DEFAULT_UNWINDER ")\n"
+	      "      --wrapper GLOB     a function that allocates for its caller (xmalloc,\n"
+	      "                         g_malloc*): the site shown is its caller; repeatable\n"
+	      "      --no-demangle      keep C++ and Rust names as in the symbol table\n"
+	      "      --debug-dir DIR    look for separate debug files in DIR too\n"
 	      "      --duration SECS    attach: detach after SECS seconds\n"
 	      "  -q, --quiet            with -o, no summary line on stderr\n"
 	      "  -h, --help             this help\n"
@@ -172,6 +182,27 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 		if (parse_uint(arg, 100000000, &v) || v < 1)
 			return fail(err, errlen, "bad --duration '%s': give whole seconds, at least 1", arg);
 		o->duration = (unsigned)v;
+		return 0;
+	case OPT_WRAPPER: {
+		size_t n = 0;
+
+		while (o->wrappers[n])
+			n++;
+		if (n == MT_MAX_WRAPPERS)
+			return fail(err, errlen, "too many --wrapper options: at most %d; use globs",
+				    MT_MAX_WRAPPERS);
+		if (!*arg)
+			return fail(err, errlen, "empty --wrapper: give a function name or glob");
+		o->wrappers[n] = (char *)arg;
+		return 0;
+	}
+	case OPT_NO_DEMANGLE:
+		o->raw_names = true;
+		return 0;
+	case OPT_DEBUG_DIR:
+		if (!*arg)
+			return fail(err, errlen, "empty --debug-dir: give a directory");
+		o->debug_dir = arg;
 		return 0;
 	case OPT_STACKS:
 		o->stacks = true;

@@ -18,6 +18,7 @@
 #define MT_DEFAULT_MAX_SITES 131072
 #define MT_DEFAULT_DEPTH 128
 #define MT_MAX_DEPTH 1024
+#define MT_MAX_WRAPPERS 64
 
 enum mt_command { MT_CMD_NONE, MT_CMD_RUN, MT_CMD_ATTACH, MT_CMD_HELP, MT_CMD_VERSION };
 
@@ -34,6 +35,9 @@ struct mt_options {
 	uint32_t max_sites;
 	unsigned depth;
 	const char *unwinder;	/* backend name, NULL: the configured default */
+	char *wrappers[MT_MAX_WRAPPERS + 1];	/* --wrapper globs, NULL-terminated */
+	const char *debug_dir;	/* --debug-dir */
+	bool raw_names;		/* --no-demangle */
 	bool stacks;
 	bool quiet;
 };

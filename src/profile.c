@@ -6,18 +6,26 @@
 #include "symbols.h"
 #include "util.h"
 
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What one PC symbolizes to: its inlined frames and the function. */
+struct pc_frames {
+	struct mt_frame *v;
+	unsigned n;
+};
 
 /* Each distinct PC is symbolized once, however many stacks hold it. */
 struct frame_cache {
 	uint64_t *pcs;
-	struct mt_frame *frames;
+	struct pc_frames *frames;
 	size_t mask, count;
 };
 
-static struct mt_frame *cached_frame(struct frame_cache *fc, struct mt_symbolizer *sym,
-				     uint64_t pc)
+static struct pc_frames *cached_frames(struct frame_cache *fc, struct mt_symbolizer *sym,
+				       uint64_t pc)
 {
 	size_t i;
 
@@ -42,7 +50,7 @@ static struct mt_frame *cached_frame(struct frame_cache *fc, struct mt_symbolize
 		i = (i + 1) & fc->mask;
 	if (!fc->pcs[i]) {
 		fc->pcs[i] = pc;
-		mt_symbolize(sym, pc, true, &fc->frames[i]);
+		fc->frames[i].n = mt_symbolize(sym, pc, true, &fc->frames[i].v);
 		fc->count++;
 	}
 	return &fc->frames[i];
@@ -50,9 +58,13 @@ static struct mt_frame *cached_frame(struct frame_cache *fc, struct mt_symbolize
 
 static void frame_cache_free(struct frame_cache *fc)
 {
-	for (size_t i = 0; fc->mask && i <= fc->mask; i++)
-		if (fc->pcs[i])
-			mt_frame_clear(&fc->frames[i]);
+	for (size_t i = 0; fc->mask && i <= fc->mask; i++) {
+		if (!fc->pcs[i])
+			continue;
+		for (unsigned j = 0; j < fc->frames[i].n; j++)
+			mt_frame_clear(&fc->frames[i].v[j]);
+		free(fc->frames[i].v);
+	}
 	free(fc->pcs);
 	free(fc->frames);
 }
@@ -85,16 +97,95 @@ static void build_site(struct mt_profile_site *ps, struct mt_aggtab *tab, uint32
 	ps->c = s->c;
 	ps->truncated = s->flags & MT_SITE_F_TRUNCATED;
 	ps->overflow = id == MT_SITE_OVERFLOW;
-	ps->nframes = s->depth;
-	ps->frames = xcalloc(s->depth ? s->depth : 1, sizeof(*ps->frames));
-	for (uint32_t i = 0; i < s->depth; i++)
-		copy_frame(&ps->frames[i], cached_frame(fc, sym, pcs[i]));
+	size_t cap = 0;
+
+	ps->nframes = 0;
+	ps->frames = NULL;
+	for (uint32_t i = 0; i < s->depth; i++) {
+		const struct pc_frames *pf = cached_frames(fc, sym, pcs[i]);
+
+		ps->frames = xgrow(ps->frames, &cap, ps->nframes + pf->n, sizeof(*ps->frames));
+		for (unsigned j = 0; j < pf->n; j++)
+			copy_frame(&ps->frames[ps->nframes++], &pf->v[j]);
+	}
+	if (!ps->frames)
+		ps->frames = xcalloc(1, sizeof(*ps->frames));
 }
 
-struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_modules *mods)
+/* Modules whose allocating functions are never the call site users want. */
+static bool runtime_module(const char *path)
 {
+	static const char *const prefixes[] = {
+		"libc.so", "libc-", "ld-linux", "libstdc++.so", "libc++.so", "libgcc_s.so",
+	};
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; base && i < MT_ARRAY_SIZE(prefixes); i++)
+		if (strncmp(base, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* "void std::vector<int>::push_back(int const&)" -> is it in std::? */
+static bool runtime_function(const char *name)
+{
+	static const char *const namespaces[] = { "std::", "__gnu_cxx::", "operator new", "__cxx" };
+	const char *sp = strchr(name, ' '), *lt = strchr(name, '<'), *paren = strchr(name, '(');
+
+	/* Skip a return type: a space before any template argument or parameter. */
+	if (sp && (!lt || sp < lt) && (!paren || sp < paren))
+		name = sp + 1;
+	for (size_t i = 0; i < MT_ARRAY_SIZE(namespaces); i++)
+		if (strncmp(name, namespaces[i], strlen(namespaces[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool user_wrapper(const char *name, char **wrappers)
+{
+	char bare[512];
+	const char *paren = strchr(name, '(');
+	size_t len = paren ? (size_t)(paren - name) : strlen(name);
+
+	/* Globs match the name with or without its parameter list. */
+	snprintf(bare, sizeof(bare), "%.*s", (int)(len < sizeof(bare) ? len : sizeof(bare) - 1), name);
+	for (char **w = wrappers; w && *w; w++)
+		if (fnmatch(*w, name, 0) == 0 || fnmatch(*w, bare, 0) == 0)
+			return true;
+	return false;
+}
+
+static bool wrapper_frame(const struct mt_frame *f, char **wrappers)
+{
+	if (runtime_module(f->module))
+		return true;
+	return f->function && (runtime_function(f->function) || user_wrapper(f->function, wrappers));
+}
+
+void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers)
+{
+	for (size_t i = 0; i < prof->nsites; i++) {
+		struct mt_profile_site *s = &prof->sites[i];
+
+		s->site_frame = 0;
+		for (uint32_t j = 0; j < s->nframes; j++)
+			if (!wrapper_frame(&s->frames[j], wrappers)) {
+				s->site_frame = j;
+				break;
+			}
+	}
+}
+
+struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_modules *mods,
+				    const struct mt_profile_opts *opts)
+{
+	struct mt_symbolizer_opts sopts = {
+		.raw_names = opts && opts->raw_names,
+		.debug_dir = opts ? opts->debug_dir : NULL,
+	};
 	struct mt_profile *prof = xcalloc(1, sizeof(*prof));
-	struct mt_symbolizer *sym = mt_symbolizer_new(mods);
+	struct mt_symbolizer *sym = mt_symbolizer_new(mods, &sopts);
 	struct frame_cache fc = { 0 };
 	uint32_t n = mt_aggtab_count(acct->sites);
 
@@ -111,6 +202,7 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_
 		prof->modules[i].build_id = dup_or_null(mods->v[i].build_id);
 	}
 	prof->nmodules = mods->n;
+	mt_profile_pick_sites(prof, opts ? opts->wrappers : NULL);
 	frame_cache_free(&fc);
 	mt_symbolizer_free(sym);
 	return prof;

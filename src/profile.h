@@ -56,14 +56,30 @@ struct mt_profile {
 
 struct mt_acct;
 
+struct mt_profile_opts {
+	bool raw_names;			/* --no-demangle */
+	const char *debug_dir;		/* --debug-dir */
+	char **wrappers;		/* --wrapper globs, NULL-terminated, or NULL */
+};
+
 /*
  * Builds a profile from a run: one site per aggtab site that saw an event,
  * frames symbolized from mods (files are read again, the process need not
- * exist).  Fills totals and sites; the caller fills command, pid, exit,
- * duration.  Returns NULL only on OOM (which dies), so never.
+ * exist) with inlined functions as frames of their own, and the site frame
+ * chosen (mt_profile_pick_sites).  Fills totals and sites; the caller fills
+ * command, pid, exit, duration.  Never fails (OOM dies).
  */
 struct mt_profile *mt_profile_build(const struct mt_acct *acct,
-				    const struct mt_modules *mods);
+				    const struct mt_modules *mods,
+				    const struct mt_profile_opts *opts);
+
+/*
+ * Sets each site's site_frame to its first frame outside the allocators'
+ * wrappers: the C and C++ runtimes' own allocating functions (strdup,
+ * fopen, getline, std:: internals...) and the functions matching a
+ * wrappers glob (NULL-terminated list, may be NULL).
+ */
+void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers);
 void mt_profile_free(struct mt_profile *prof);
 
 enum mt_sort { MT_SORT_BYTES, MT_SORT_COUNT, MT_SORT_LIVE, MT_SORT_PEAK };

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 int mt_format_from_name(const char *name)
@@ -179,6 +180,87 @@ static void print_site(FILE *out, const struct mt_profile_site *s, bool stacks)
 		print_stack(out, s);
 }
 
+/* A function's inclusive totals: every site with it anywhere on the stack. */
+struct fn_total {
+	const char *name;
+	uint64_t bytes, allocs, live;
+	size_t last_site;	/* counts a recursive function once per site */
+};
+
+struct fn_table {
+	struct fn_total *v;
+	size_t *index, mask, n;
+};
+
+static struct fn_total *fn_lookup(struct fn_table *t, const char *name)
+{
+	size_t i = 5381;
+
+	for (const char *c = name; *c; c++)
+		i = i * 131 + (unsigned char)*c;
+	for (i &= t->mask; t->index[i] != SIZE_MAX; i = (i + 1) & t->mask)
+		if (strcmp(t->v[t->index[i]].name, name) == 0)
+			return &t->v[t->index[i]];
+	t->index[i] = t->n;
+	t->v[t->n] = (struct fn_total){ .name = name, .last_site = SIZE_MAX };
+	return &t->v[t->n++];
+}
+
+static int cmp_fn(const void *pa, const void *pb)
+{
+	const struct fn_total *a = pa, *b = pb;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	if (a->allocs != b->allocs)
+		return a->allocs > b->allocs ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void functions_table(FILE *out, const struct mt_profile *p, unsigned top)
+{
+	size_t frames = 0, shown;
+	struct fn_table t = { 0 };
+
+	for (size_t i = 0; i < p->nsites; i++)
+		frames += p->sites[i].nframes;
+	for (t.mask = 15; t.mask < frames * 2; t.mask = t.mask * 2 + 1)
+		;
+	t.v = xcalloc(frames + 1, sizeof(*t.v));
+	t.index = xmalloc((t.mask + 1) * sizeof(*t.index));
+	memset(t.index, 0xff, (t.mask + 1) * sizeof(*t.index));
+	for (size_t i = 0; i < p->nsites; i++) {
+		const struct mt_profile_site *s = &p->sites[i];
+
+		for (uint32_t j = 0; j < s->nframes; j++) {
+			struct fn_total *f;
+
+			if (!s->frames[j].function)
+				continue;
+			f = fn_lookup(&t, s->frames[j].function);
+			if (f->last_site == i)
+				continue;
+			f->last_site = i;
+			f->bytes += s->c.alloc_bytes;
+			f->allocs += s->c.allocs;
+			f->live += s->c.live_bytes;
+		}
+	}
+	qsort(t.v, t.n, sizeof(*t.v), cmp_fn);
+	shown = top && top < t.n ? top : t.n;
+	fprintf(out, "\nTop %zu functions by inclusive bytes (of %zu):\n", shown, t.n);
+	fprintf(out, "  %11s %10s %11s  %s\n", "bytes", "count", "live@exit", "function");
+	for (size_t i = 0; i < shown; i++) {
+		char b1[32], n1[32], b2[32];
+
+		fprintf(out, "  %11s %10s %11s  %s\n", mt_human_bytes(t.v[i].bytes, b1, sizeof(b1)),
+			grouped(t.v[i].allocs, n1, sizeof(n1)),
+			mt_human_bytes(t.v[i].live, b2, sizeof(b2)), t.v[i].name);
+	}
+	free(t.v);
+	free(t.index);
+}
+
 int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
 {
 	size_t shown = opts->top && opts->top < p->nsites ? opts->top : p->nsites;
@@ -190,5 +272,6 @@ int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report
 		"bytes", "count", "average", "live@exit", "peak", "kind", "site");
 	for (size_t i = 0; i < shown; i++)
 		print_site(out, &p->sites[i], opts->stacks);
+	functions_table(out, p, opts->top);
 	return ferror(out) ? -(errno ? errno : EIO) : 0;
 }
