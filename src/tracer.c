@@ -279,9 +279,9 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 
 static void on_task_exit(struct mt_tracer *t, struct mt_task *task, int status)
 {
-	for (size_t i = 0; i < task->npend; i++)
-		if (task->pend[i].realloc_old)
-			mt_acct_reattach(&t->acct, &task->pend[i].old);
+	/* Calls that never returned (an exception, then the end) did not
+	 * return a block: settled as failed, as at a later allocator call. */
+	mt_probe_prune(t, task, UINT64_MAX);
 	if (task->tid == t->root_pid) {
 		t->root_status = status;
 		t->root_done = true;

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Shared harness of the traced tests, sourced by every *.test.
+# Exit codes: 0 pass, 77 skip, 99 hard error; anything else fails.
+set -eu
+export LC_ALL=C
+unset DEBUGINFOD_URLS MEMTRACER_DEBUG || :
+
+me=$(basename "$0" .test)
+: "${MEMTRACER:?run through make check}"
+: "${TARGETDIR:?run through make check}"
+T=$TARGETDIR/targets
+work=$TARGETDIR/$me.dir
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+trap 'rc=$?; [ $rc -eq 0 ] && rm -rf "$work"; exit $rc' EXIT
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+framework_error() { echo "ERROR: $*" >&2; exit 99; }
+
+require_jq() { [ -n "${JQ:-}" ] && command -v "$JQ" >/dev/null || skip "jq not installed"; }
+require_valgrind() { [ -n "${VALGRIND:-}" ] && command -v "$VALGRIND" >/dev/null || skip "valgrind not installed"; }
+require_gdb() { [ -n "${GDB:-}" ] && command -v "$GDB" >/dev/null || skip "gdb not installed"; }
+
+# Runs memtracer with a time limit: a hang is a failure, never a stuck suite.
+mt() { timeout 300 "$MEMTRACER" "$@"; }
+
+# mt_json OUT PROGRAM ARGS...: trace PROGRAM, profile to OUT; stdout kept.
+mt_json() {
+	local out=$1
+	shift
+	mt run -q -o "$out" -- "$@"
+}
+
+# jq_get FILE FILTER: one value.
+jq_get() { "$JQ" -r "$2" "$1"; }
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+	echo "ok: $1 = $3"
+}
+
+# line_of FILE TAG: the line holding the marker /* L:TAG */.
+line_of() {
+	local n
+	n=$(grep -n "/\* L:$2 \*/" "$1" | cut -d: -f1)
+	[ -n "$n" ] || framework_error "no marker L:$2 in $1"
+	echo "$n"
+}
+
+# site_sum JSON FILE_BASENAME LINE FIELD [ALLOCATOR]: FIELD summed over the
+# sites whose shown frame is at FILE_BASENAME:LINE.
+site_sum() {
+	"$JQ" -r --arg f "$2" --argjson l "$3" --arg k "${5:-}" --arg field "$4" '
+		[.sites[] | select(($k == "" or .allocator == $k) and (.frames | length) > 0)
+		 | select(.frames[.site] as $fr | ($fr.file // "" | split("/") | last) == $f and $fr.line == $l)
+		 | .[$field]] | add // 0' "$1"
+}
+
+# expected KEY: a value the target printed as "expect KEY=VALUE" on stdout.
+expected() {
+	sed -n "s/^expect $1=//p" "${2:-stdout}" | head -n 1
+}
+
+# dhat_totals PROGRAM ARGS...: "BLOCKS BYTES" as valgrind's DHAT counts them.
+dhat_totals() {
+	"$VALGRIND" --tool=dhat --dhat-out-file=/dev/null "$@" >/dev/null 2>dhat.err ||
+		framework_error "valgrind failed on $*"
+	sed -n 's/.*Total: *\([0-9,]*\) bytes in \([0-9,]*\) blocks.*/\2 \1/p' dhat.err | tr -d ,
+}
+
+# memcheck_counts PROGRAM ARGS...: "ALLOCS FREES BYTES" (heap summary), with
+# valgrind's exit-time freeing of libc and libstdc++ internals turned off so
+# that frees are the program's own.
+memcheck_counts() {
+	"$VALGRIND" --run-libc-freeres=no --run-cxx-freeres=no "$@" >/dev/null 2>mc.err ||
+		framework_error "valgrind failed on $*"
+	sed -n 's/.*total heap usage: \([0-9,]*\) allocs, \([0-9,]*\) frees, \([0-9,]*\) bytes.*/\1 \2 \3/p' mc.err | tr -d ,
+}
