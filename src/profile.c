@@ -4,6 +4,7 @@
 #include "acct.h"
 #include "kinds.h"
 #include "symbols.h"
+#include "unwind.h"
 #include "util.h"
 
 #include <fnmatch.h>
@@ -50,7 +51,8 @@ static struct pc_frames *cached_frames(struct frame_cache *fc, struct mt_symboli
 		i = (i + 1) & fc->mask;
 	if (!fc->pcs[i]) {
 		fc->pcs[i] = pc;
-		fc->frames[i].n = mt_symbolize(sym, pc, true, &fc->frames[i].v);
+		fc->frames[i].n = mt_symbolize(sym, pc & ~MT_PC_EXACT, !(pc & MT_PC_EXACT),
+					       &fc->frames[i].v);
 		fc->count++;
 	}
 	return &fc->frames[i];

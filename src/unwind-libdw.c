@@ -27,6 +27,7 @@ struct libdw_ctx {
 	uint64_t *pcs;
 	unsigned max, depth;
 	bool truncated;
+	bool first;		/* the next frame is the allocator's own */
 };
 
 static char *debuginfo_path;
@@ -124,10 +125,15 @@ static int on_frame(Dwfl_Frame *frame, void *arg)
 
 	if (!dwfl_frame_pc(frame, &pc, &activation))
 		return DWARF_CB_ABORT;
-	if (activation)
+	if (c->first) {
+		c->first = false;
 		return DWARF_CB_OK;	/* the allocator itself, stopped at its entry */
+	}
 	if (pc == 0)
 		return DWARF_CB_ABORT;
+	/* Past a signal frame the PC is where the code was interrupted. */
+	if (activation)
+		pc |= MT_PC_EXACT;
 	if (c->depth == c->max) {
 		c->truncated = true;
 		return DWARF_CB_ABORT;
@@ -151,6 +157,7 @@ static unsigned libdw_unwind(void *ctx, const mt_regs_t *regs,
 	c->max = max;
 	c->depth = 0;
 	c->truncated = false;
+	c->first = true;
 	dwfl_getthread_frames(c->dwfl, snap->pid, on_frame, c);
 	*truncated = c->truncated;
 	return c->depth;

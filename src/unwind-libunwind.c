@@ -172,8 +172,10 @@ static unsigned lu_unwind(void *ctx, const mt_regs_t *regs, struct mt_stack_snap
 	if (unw_init_remote(&cursor, c->as, c) < 0)
 		return 0;
 	/* The first frame is the allocator itself, at its entry. */
+	bool after_signal = false;
 	while (unw_step(&cursor) > 0) {
 		unw_word_t ip;
+		bool signal_frame = unw_is_signal_frame(&cursor) > 0;
 
 		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
 			break;
@@ -181,7 +183,9 @@ static unsigned lu_unwind(void *ctx, const mt_regs_t *regs, struct mt_stack_snap
 			*truncated = true;
 			break;
 		}
-		pcs[depth++] = ip;
+		/* The trampoline and the frame it interrupted have exact PCs. */
+		pcs[depth++] = ip | (signal_frame || after_signal ? MT_PC_EXACT : 0);
+		after_signal = signal_frame;
 	}
 	return depth;
 }

@@ -18,6 +18,14 @@
 #include <sys/types.h>
 #include "arch.h"
 
+/*
+ * PCs are return addresses, looked up at pc - 1 for their call's line,
+ * except where a frame was interrupted (the frame a signal handler
+ * returns to, and the signal trampoline itself): there the PC is exact,
+ * which this bit says.  x86-64 user addresses never have bit 63 set.
+ */
+#define MT_PC_EXACT (1ULL << 63)
+
 struct mt_stack_snapshot {
 	pid_t pid;
 	uint64_t sp;		/* address of data[0] */
