@@ -26,7 +26,8 @@ struct mt_symbolizer {
 	bool raw_names;
 };
 
-/* libdwfl's default search path, after the user's directory. */
+/* libdwfl's default search path: the binary's own directory (the empty
+ * element), .debug beside it, /usr/lib/debug; --debug-dir goes first. */
 #define DEFAULT_DEBUGINFO_PATH ":.debug:/usr/lib/debug"
 
 struct mt_symbolizer *mt_symbolizer_new(const struct mt_modules *mods,
@@ -38,7 +39,7 @@ struct mt_symbolizer *mt_symbolizer_new(const struct mt_modules *mods,
 	sym->mods = mods;
 	sym->raw_names = opts && opts->raw_names;
 	sym->debuginfo_path = opts && opts->debug_dir ?
-			      xasprintf("%s%s", opts->debug_dir, DEFAULT_DEBUGINFO_PATH) :
+			      xasprintf("%s:%s", opts->debug_dir, DEFAULT_DEBUGINFO_PATH) :
 			      xstrdup(DEFAULT_DEBUGINFO_PATH);
 	sym->callbacks = (Dwfl_Callbacks){
 		.find_elf = dwfl_build_id_find_elf,
