@@ -44,9 +44,14 @@ static uint32_t intern_site(struct mt_tracer *t, const mt_regs_t *regs,
 	unsigned depth;
 
 	/* The int3 moved ip one byte on; unwind from the instruction itself. */
+	uint64_t start = mt_now_ns();
+
 	mt_regs_set_ip(&at_entry, entry);
 	depth = t->unwinder->unwind(t->unwind_ctx, &at_entry, &t->snap, t->pcs,
 				    t->opts->depth, &truncated);
+	t->stats.unwind_ns += mt_now_ns() - start;
+	t->stats.unwinds++;
+	t->stats.unwind_frames += depth;
 
 	return mt_aggtab_intern(t->acct.sites, kind, t->pcs, depth,
 				truncated ? MT_SITE_F_TRUNCATED : 0);

@@ -404,6 +404,21 @@ static char *read_cmdline(pid_t pid)
 	return xstrdup(buf);
 }
 
+/* What the engine did, for MEMTRACER_DEBUG and the bench. */
+static void print_stats(const struct mt_tracer *t)
+{
+	const struct mt_stats *s = &t->stats;
+
+	debug_msg("stops %lu, entries %lu, returns %lu, return sites %lu, hijacks %lu, signals %lu",
+		  (unsigned long)s->stops, (unsigned long)s->entry_stops,
+		  (unsigned long)s->return_stops, (unsigned long)s->retsites,
+		  (unsigned long)s->hijacks, (unsigned long)s->signals);
+	debug_msg("unwinder %s: %lu stacks, %.1f frames each, %.2f us each", t->unwinder->name,
+		  (unsigned long)s->unwinds,
+		  s->unwinds ? (double)s->unwind_frames / (double)s->unwinds : 0.0,
+		  s->unwinds ? (double)s->unwind_ns / 1e3 / (double)s->unwinds : 0.0);
+}
+
 /* Set by SIGINT, SIGTERM, SIGHUP or SIGALRM in attach mode: detach now. */
 static volatile sig_atomic_t stop_requested;
 
@@ -485,10 +500,7 @@ int mt_tracer_run(struct mt_tracer *t)
 	event_loop(t);
 	if (!t->end_ns)
 		t->end_ns = mt_now_ns();
-	debug_msg("stops %lu, entries %lu, returns %lu, return sites %lu, hijacks %lu, signals %lu",
-		  (unsigned long)t->stats.stops, (unsigned long)t->stats.entry_stops,
-		  (unsigned long)t->stats.return_stops, (unsigned long)t->stats.retsites,
-		  (unsigned long)t->stats.hijacks, (unsigned long)t->stats.signals);
+	print_stats(t);
 	return 0;
 }
 
@@ -530,9 +542,6 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 	t->end_ns = mt_now_ns();
 	if (t->tasks.count > 0)
 		mt_detach(t);
-	debug_msg("stops %lu, entries %lu, returns %lu, return sites %lu, hijacks %lu, signals %lu",
-		  (unsigned long)t->stats.stops, (unsigned long)t->stats.entry_stops,
-		  (unsigned long)t->stats.return_stops, (unsigned long)t->stats.retsites,
-		  (unsigned long)t->stats.hijacks, (unsigned long)t->stats.signals);
+	print_stats(t);
 	return 0;
 }

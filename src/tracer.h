@@ -26,6 +26,9 @@ struct mt_stats {
 	uint64_t signals;	/* signals passed on to the target */
 	uint64_t retsites;	/* return-site breakpoints planted */
 	uint64_t hijacks;	/* return addresses hijacked (fallback) */
+	uint64_t unwinds;	/* stacks unwound */
+	uint64_t unwind_ns;	/* time spent in the unwinder */
+	uint64_t unwind_frames;	/* frames found */
 };
 
 struct mt_tracer {
