@@ -40,7 +40,9 @@ static struct mt_profile *make_profile(const struct mt_tracer *t, const struct m
 
 	prof->command = xstrdup(t->command);
 	prof->pid = t->root_pid;
-	if (WIFSIGNALED(t->root_status)) {
+	if (t->attached && !t->root_done) {
+		prof->exit_kind = MT_EXIT_UNKNOWN;	/* still running: we left it */
+	} else if (WIFSIGNALED(t->root_status)) {
 		prof->exit_kind = MT_EXIT_SIGNAL;
 		prof->exit_value = WTERMSIG(t->root_status);
 	} else if (WIFEXITED(t->root_status)) {

@@ -229,6 +229,46 @@ static void on_new_tracee(struct mt_tracer *t, struct mt_task *parent, int event
 
 /* ---- exec and exit ----------------------------------------------------- */
 
+static char *join_args(char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (char **a = argv; *a; a++)
+		len += strlen(*a) + 1;
+	s = xmalloc(len);
+	s[0] = '\0';
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			strcat(s, " ");
+		strcat(s, *a);
+	}
+	return s;
+}
+
+/* A running process's command line, from /proc/PID/cmdline. */
+static char *read_cmdline(pid_t pid)
+{
+	char path[64], buf[4096];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	if (n == 0)
+		return xasprintf("[pid %d]", (int)pid);
+	buf[n] = '\0';
+	for (size_t i = 0; i + 1 < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	return xstrdup(buf);
+}
+
+
 static void drop_other_tasks(struct mt_tracer *t, struct mt_task *keep)
 {
 	for (size_t i = 0; i < t->tasks.cap; i++) {
@@ -258,8 +298,18 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 		t->started = true;
 		t->start_ns = mt_now_ns();
 	} else {
+		/* A new program in the same process (a wrapper script's exec):
+		 * the old image and all it allocated are gone, and the profile
+		 * is the new program's. */
 		drop_other_tasks(t, task);
 		proc_reset(proc);
+		mt_acct_destroy(&t->acct);
+		mt_acct_init(&t->acct, t->opts->max_sites, t->opts->min_size);
+		mt_modules_destroy(&t->modules);
+		free(t->command);
+		t->command = read_cmdline(task->tid);
+		t->start_ns = mt_now_ns();
+		debug_msg("exec: now tracing %s", t->command);
 	}
 	task->npend = 0;
 	proc->pid = task->tid;
@@ -363,45 +413,6 @@ static void on_wait(struct mt_tracer *t, pid_t pid, int status)
 		on_task_exit(t, task, status);
 	else if (WIFSTOPPED(status))
 		on_stop(t, task, status);
-}
-
-static char *join_args(char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	s = xmalloc(len);
-	s[0] = '\0';
-	for (char **a = argv; *a; a++) {
-		if (a != argv)
-			strcat(s, " ");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-/* A running process's command line, from /proc/PID/cmdline. */
-static char *read_cmdline(pid_t pid)
-{
-	char path[64], buf[4096];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	f = fopen(path, "re");
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	if (n == 0)
-		return xasprintf("[pid %d]", (int)pid);
-	buf[n] = '\0';
-	for (size_t i = 0; i + 1 < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	return xstrdup(buf);
 }
 
 /* What the engine did, for MEMTRACER_DEBUG and the bench. */

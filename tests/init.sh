@@ -14,7 +14,25 @@ work=$TARGETDIR/$me.dir
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-trap 'rc=$?; [ $rc -eq 0 ] && rm -rf "$work"; exit $rc' EXIT
+live_pid=
+mt_bg_pid=
+watchdog_pid=
+# Nothing left running, whatever happened; the scratch directory is kept
+# for a failed test.
+cleanup() {
+	rc=$?
+	set +e
+	stop_watchdog
+	for pid in $mt_bg_pid $live_pid; do
+		kill -9 "$pid" 2>/dev/null
+	done
+	if [ $rc -eq 0 ]; then
+		cd /
+		rm -rf "$work"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -26,6 +44,34 @@ require_gdb() { [ -n "${GDB:-}" ] && command -v "$GDB" >/dev/null || skip "gdb n
 
 # Runs memtracer with a time limit: a hang is a failure, never a stuck suite.
 mt() { timeout 300 "$MEMTRACER" "$@"; }
+
+# mt_bg ARGS...: memtracer in the background, its pid in mt_bg_pid, signals
+# reaching it directly (no timeout wrapper in between); a watchdog kills it
+# after 120 s so that a hang fails the test instead of stalling the suite.
+stop_watchdog() {
+	[ -n "$watchdog_pid" ] || return 0
+	pkill -P "$watchdog_pid" 2>/dev/null || :
+	kill "$watchdog_pid" 2>/dev/null || :
+	watchdog_pid=
+}
+
+mt_bg() {
+	"$MEMTRACER" "$@" &
+	mt_bg_pid=$!
+	( sleep 120 && kill -9 "$mt_bg_pid" ) >/dev/null 2>&1 &
+	watchdog_pid=$!
+}
+
+# mt_bg_stop SIGNAL: sends SIGNAL to the background memtracer and returns
+# its exit status.
+mt_bg_stop() {
+	kill -"$1" "$mt_bg_pid"
+	rc=0
+	wait "$mt_bg_pid" || rc=$?
+	stop_watchdog
+	mt_bg_pid=
+	return $rc
+}
 
 # mt_json OUT PROGRAM ARGS...: trace PROGRAM, profile to OUT; stdout kept.
 mt_json() {
@@ -79,4 +125,41 @@ memcheck_counts() {
 	"$VALGRIND" --run-libc-freeres=no --run-cxx-freeres=no "$@" >/dev/null 2>mc.err ||
 		framework_error "valgrind failed on $*"
 	sed -n 's/.*total heap usage: \([0-9,]*\) allocs, \([0-9,]*\) frees, \([0-9,]*\) bytes.*/\1 \2 \3/p' mc.err | tr -d ,
+}
+
+# start_live [ARGS]: starts the live service in the background; sets
+# live_pid once it has printed its ready line (no sleeps).
+start_live() {
+	"$T/live" "$@" >live.out 2>&1 &
+	live_pid=$!
+	i=0
+	until grep -q '^ready' live.out 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || framework_error "live service never got ready"
+		sleep 0.01
+	done
+}
+
+# stop_live: ends the service and checks it found its data intact.
+stop_live() {
+	kill -USR1 "$live_pid"
+	rc=0
+	wait "$live_pid" || rc=$?
+	live_pid=
+	expect_eq "service exit status" "$rc" 0
+	grep -q '^ok rounds=' live.out || fail "service reports: $(tail -1 live.out)"
+	echo "ok: service intact: $(tail -1 live.out)"
+}
+
+# tracer_of PID: the TracerPid of a process (0 when not traced).
+tracer_of() { sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status"; }
+
+# wait_traced PID: until a tracer holds PID.
+wait_traced() {
+	i=0
+	until [ "$(tracer_of "$1")" != 0 ]; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || fail "memtracer never attached to $1"
+		sleep 0.01
+	done
 }
