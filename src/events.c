@@ -35,24 +35,23 @@ static uint64_t read_snapshot(struct mt_tracer *t, pid_t tid, const mt_regs_t *r
 	return ret;
 }
 
-/* Unwinds from the allocator's entry and interns the stack. */
+/* Unwinds from the allocator's caller (see unwind.h) and interns the stack. */
 static uint32_t intern_site(struct mt_tracer *t, const mt_regs_t *regs,
-			    uint64_t entry, enum mt_kind kind)
+			    uint64_t ret, enum mt_kind kind)
 {
-	mt_regs_t at_entry = *regs;
-	bool truncated = false;
-	unsigned depth;
-
-	/* The int3 moved ip one byte on; unwind from the instruction itself. */
+	mt_regs_t caller = *regs;
 	uint64_t start = mt_now_ns();
+	bool truncated = false;
+	unsigned depth = 0;
 
-	mt_regs_set_ip(&at_entry, entry);
-	depth = t->unwinder->unwind(t->unwind_ctx, &at_entry, &t->snap, t->pcs,
-				    t->opts->depth, &truncated);
+	if (ret) {
+		mt_arch_return_to_caller(&caller, ret);
+		depth = t->unwinder->unwind(t->unwind_ctx, &caller, &t->snap, t->pcs,
+					    t->opts->depth, &truncated);
+	}
 	t->stats.unwind_ns += mt_now_ns() - start;
 	t->stats.unwinds++;
 	t->stats.unwind_frames += depth;
-
 	return mt_aggtab_intern(t->acct.sites, kind, t->pcs, depth,
 				truncated ? MT_SITE_F_TRUNCATED : 0);
 }
@@ -147,7 +146,7 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	p->ret = ret;
 	p->kind = (uint8_t)kind;
 	read_request(regs, kind, p);
-	p->site = p->size >= t->acct.min_size ? intern_site(t, regs, bp->addr, kind) : MT_SITE_NONE;
+	p->site = p->size >= t->acct.min_size ? intern_site(t, regs, ret, kind) : MT_SITE_NONE;
 	if (is_realloc(kind) && p->aux) {
 		p->realloc_old = mt_acct_detach(&t->acct, p->aux, &p->old);
 		p->realloc_unknown = !p->realloc_old;

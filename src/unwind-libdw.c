@@ -27,7 +27,7 @@ struct libdw_ctx {
 	uint64_t *pcs;
 	unsigned max, depth;
 	bool truncated;
-	bool first;		/* the next frame is the allocator's own */
+	bool first;		/* the next frame is the caller, at ret - 1 */
 };
 
 static char *debuginfo_path;
@@ -125,15 +125,16 @@ static int on_frame(Dwfl_Frame *frame, void *arg)
 
 	if (!dwfl_frame_pc(frame, &pc, &activation))
 		return DWARF_CB_ABORT;
-	if (c->first) {
-		c->first = false;
-		return DWARF_CB_OK;	/* the allocator itself, stopped at its entry */
-	}
 	if (pc == 0)
 		return DWARF_CB_ABORT;
-	/* Past a signal frame the PC is where the code was interrupted. */
-	if (activation)
+	if (c->first) {
+		/* The caller: libdwfl took ret - 1 as an exact PC; report ret. */
+		c->first = false;
+		pc += 1;
+	} else if (activation) {
+		/* Past a signal frame the PC is where the code was interrupted. */
 		pc |= MT_PC_EXACT;
+	}
 	if (c->depth == c->max) {
 		c->truncated = true;
 		return DWARF_CB_ABORT;

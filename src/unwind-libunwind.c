@@ -171,11 +171,10 @@ static unsigned lu_unwind(void *ctx, const mt_regs_t *regs, struct mt_stack_snap
 	current = c;
 	if (unw_init_remote(&cursor, c->as, c) < 0)
 		return 0;
-	/* The first frame is the allocator itself, at its entry. */
-	bool after_signal = false;
-	while (unw_step(&cursor) > 0) {
+	/* The first frame is the caller at ret - 1 (see unwind.h): report ret. */
+	bool first = true;
+	do {
 		unw_word_t ip;
-		bool signal_frame = unw_is_signal_frame(&cursor) > 0;
 
 		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
 			break;
@@ -183,10 +182,17 @@ static unsigned lu_unwind(void *ctx, const mt_regs_t *regs, struct mt_stack_snap
 			*truncated = true;
 			break;
 		}
-		/* The trampoline and the frame it interrupted have exact PCs. */
-		pcs[depth++] = ip | (signal_frame || after_signal ? MT_PC_EXACT : 0);
-		after_signal = signal_frame;
-	}
+		if (first) {
+			ip += 1;
+		} else if (unw_is_signal_frame(&cursor) > 0) {
+			/* libunwind flags the interrupted frame: it and the signal
+			 * trampoline before it have exact PCs. */
+			ip |= MT_PC_EXACT;
+			pcs[depth - 1] |= MT_PC_EXACT;
+		}
+		pcs[depth++] = ip;
+		first = false;
+	} while (unw_step(&cursor) > 0);
 	return depth;
 }
 

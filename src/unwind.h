@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The unwinder interface: from the registers of a thread stopped at an
- * allocator's first instruction and a snapshot of its stack, the program
- * counters of the call stack, innermost first: pcs[0] is the allocator's
- * return address (the allocator's own frame is not a call site).
+ * The unwinder interface: from the registers of the allocator's caller and
+ * a snapshot of its stack, the program counters of the call stack,
+ * innermost first: pcs[0] is the allocator's return address (the
+ * allocator's own frame is not a call site).
+ *
+ * The engine takes the first step itself, which at an allocator's first
+ * instruction needs no CFI (the return address is at [sp], the caller's sp
+ * is sp + 8), so allocators without unwind tables (musl, custom ones) cost
+ * nothing to unwind through.  The registers given are the caller's, with
+ * ip = return address - 1: inside the call instruction, where CFI lookups
+ * find the caller's row even when the call is its function's last
+ * instruction.  pcs[0] is that ip + 1.
  *
  * One interface, one backend file per library, chosen at configure time
  * (strace's unwind.h is the model).  Backends read memory from the snapshot

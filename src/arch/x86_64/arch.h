@@ -44,6 +44,14 @@ static inline uint64_t mt_regs_arg(const mt_regs_t *r, unsigned n)
  * the callee returns, sp is this much higher than at entry. */
 #define MT_ENTRY_RET_SP_DELTA 8
 
+/* The caller's registers as the callee (stopped at its first instruction)
+ * will return to them, with ip inside the call instruction (ret - 1). */
+static inline void mt_arch_return_to_caller(mt_regs_t *r, uint64_t ret)
+{
+	r->rip = ret - 1;
+	r->rsp += MT_ENTRY_RET_SP_DELTA;
+}
+
 /*
  * How a displaced instruction is resumed.
  *  MT_RESUME_NEXT: the breakpoint byte replaced the first byte of an
