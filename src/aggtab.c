@@ -102,7 +102,8 @@ uint32_t mt_aggtab_intern(struct mt_aggtab *tab, unsigned kind,
 	s->depth = depth;
 	s->kind = (uint16_t)kind;
 	s->flags = (uint16_t)flags;
-	memcpy(tab->pcs + tab->npcs, pcs, depth * sizeof(*pcs));
+	if (depth)	/* pcs may be NULL for an empty stack */
+		memcpy(tab->pcs + tab->npcs, pcs, depth * sizeof(*pcs));
 	tab->npcs += depth;
 	*slot = (uint32_t)tab->nsites++;
 	if (tab->nsites * 2 > tab->mask + 1)

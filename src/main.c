@@ -7,7 +7,10 @@
 #include "config.h"
 #include "options.h"
 #include "profile.h"
+#include "diff.h"
 #include "report.h"
+#include "rules.h"
+#include "symbols.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -78,16 +81,37 @@ static char *temp_path(const char *output)
 	return xasprintf("%s.tmp.%d", output, (int)getpid());
 }
 
-static int write_report(const struct mt_tracer *t, const struct mt_options *o, FILE *out)
+/* Writes prof in the format asked for.  Returns 0 or -errno. */
+static int emit(FILE *out, const struct mt_profile *prof, const struct mt_options *o)
 {
-	struct mt_profile *prof = make_profile(t, o);
 	struct mt_report_opts ropts = { .top = o->top, .sort = o->sort, .stacks = o->stacks };
 	int format = o->format >= 0 ? o->format :
 		     o->output ? (int)mt_format_from_path(o->output) : MT_FORMAT_TEXT;
+
+	switch (format) {
+	case MT_FORMAT_JSON:
+		return mt_report_json(out, prof);
+	case MT_FORMAT_COLLAPSED:
+		return mt_report_collapsed(out, prof, o->value);
+	default:
+		return mt_report_text(out, prof, &ropts);
+	}
+}
+
+/* Checks the --fail-if rules: the exit status they ask for, or 0. */
+static int check_rules(const struct mt_options *o, const struct mt_profile *base,
+		       const struct mt_profile *prof)
+{
+	return mt_rules_check(o->rules, o->nrules, base, prof) ? o->fail_exit_code : 0;
+}
+
+static int write_report(const struct mt_tracer *t, const struct mt_options *o, FILE *out,
+			int *rule_status)
+{
+	struct mt_profile *prof = make_profile(t, o);
 	int err;
 
-	err = format == MT_FORMAT_JSON ? mt_report_json(out, prof) :
-					 mt_report_text(out, prof, &ropts);
+	err = emit(out, prof, o);
 	if (!err && fflush(out) != 0)
 		err = -errno;
 	if (out != stderr && fclose(out) != 0 && !err)
@@ -105,6 +129,7 @@ static int write_report(const struct mt_tracer *t, const struct mt_options *o, F
 	} else if (o->output && !o->quiet) {
 		summary_line(prof, o->output);
 	}
+	*rule_status = check_rules(o, NULL, prof);
 	mt_profile_free(prof);
 	return err ? MT_EXIT_TRACE : 0;
 }
@@ -152,9 +177,13 @@ static int cmd_run(const struct mt_options *o)
 		status = shell_status(&t);
 		discard_output(o, out);
 	} else if (status == 0) {
+		int rules = 0;
+
 		status = shell_status(&t);
-		if (write_report(&t, o, out))
+		if (write_report(&t, o, out, &rules))
 			status = MT_EXIT_TRACE;
+		else if (rules)
+			status = rules;
 	} else {
 		discard_output(o, out);
 	}
@@ -172,11 +201,113 @@ static int cmd_attach(const struct mt_options *o)
 		return MT_EXIT_USAGE;
 	mt_tracer_init(&t, o);
 	status = mt_tracer_attach(&t, o->pid);
-	if (status == 0)
-		status = write_report(&t, o, out);
-	else
+	if (status == 0) {
+		int rules = 0;
+
+		status = write_report(&t, o, out, &rules);
+		if (!status)
+			status = rules;
+	} else
 		discard_output(o, out);
 	mt_tracer_destroy(&t);
+	return status;
+}
+
+/* report and diff write to stdout, or to -o FILE. */
+static FILE *open_plain_output(const struct mt_options *o)
+{
+	FILE *out = o->output ? fopen(o->output, "w") : stdout;
+
+	if (!out)
+		perror_msg("cannot write %s: check the directory exists and is writable", o->output);
+	return out;
+}
+
+static int close_output(FILE *out, const struct mt_options *o, int err)
+{
+	if (fflush(out) != 0 && !err)
+		err = -errno;
+	if (out != stdout && fclose(out) != 0 && !err)
+		err = -errno;
+	if (err)
+		error_msg("cannot write %s: %s", o->output ? o->output : "stdout", strerror(-err));
+	return err ? MT_EXIT_TRACE : 0;
+}
+
+static struct mt_profile *load(const char *path)
+{
+	char err[512];
+	struct mt_profile *prof = mt_profile_read(path, err, sizeof(err));
+
+	if (!prof)
+		error_msg("%s", err);
+	return prof;
+}
+
+/* Keeps the sites whose average allocation is at least min_size. */
+static void filter_min_size(struct mt_profile *prof, uint64_t min_size)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < prof->nsites; i++) {
+		struct mt_profile_site *s = &prof->sites[i];
+
+		if (!s->c.allocs || s->c.alloc_bytes / s->c.allocs >= min_size) {
+			prof->sites[kept++] = *s;
+			continue;
+		}
+		for (uint32_t j = 0; j < s->nframes; j++)
+			mt_frame_clear(&s->frames[j]);
+		free(s->frames);
+		free(s->allocator);
+	}
+	prof->nsites = kept;
+}
+
+static int cmd_report(const struct mt_options *o)
+{
+	struct mt_profile *prof = load(o->inputs[0]);
+	FILE *out;
+	int status;
+
+	if (!prof)
+		return MT_EXIT_USAGE;
+	if (o->wrappers[0])
+		mt_profile_pick_sites(prof, (char **)o->wrappers);
+	if (o->min_size)
+		filter_min_size(prof, o->min_size);
+	mt_profile_sort(prof, o->sort);
+	out = open_plain_output(o);
+	status = out ? close_output(out, o, emit(out, prof, o)) : MT_EXIT_USAGE;
+	if (!status)
+		status = check_rules(o, NULL, prof);
+	mt_profile_free(prof);
+	return status;
+}
+
+static int cmd_diff(const struct mt_options *o)
+{
+	struct mt_profile *base = load(o->inputs[0]), *now = base ? load(o->inputs[1]) : NULL;
+	struct mt_diff *d;
+	FILE *out;
+	int status = MT_EXIT_USAGE;
+
+	if (!now)
+		goto done;
+	d = mt_diff_build(base, now);
+	out = open_plain_output(o);
+	if (out) {
+		bool json = o->format == MT_FORMAT_JSON ||
+			    (o->format < 0 && o->output && mt_format_from_path(o->output) == MT_FORMAT_JSON);
+
+		status = close_output(out, o, json ? mt_diff_json(out, d) : mt_diff_text(out, d, o->top));
+	}
+	if (!status)
+		status = check_rules(o, base, now);
+	mt_diff_free(d);
+done:
+	mt_profile_free(base);
+	mt_profile_free(now);
 	return status;
 }
 
@@ -202,6 +333,10 @@ int main(int argc, char **argv)
 		return cmd_run(&opts);
 	case MT_CMD_ATTACH:
 		return cmd_attach(&opts);
+	case MT_CMD_REPORT:
+		return cmd_report(&opts);
+	case MT_CMD_DIFF:
+		return cmd_diff(&opts);
 	default:
 		return MT_EXIT_USAGE;
 	}

@@ -20,6 +20,9 @@ enum {
 	OPT_WRAPPER,
 	OPT_NO_DEMANGLE,
 	OPT_DEBUG_DIR,
+	OPT_FAIL_IF,
+	OPT_FAIL_EXIT_CODE,
+	OPT_VALUE,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +39,9 @@ static const struct option long_options[] = {
 	{ "wrapper", required_argument, NULL, OPT_WRAPPER },
 	{ "no-demangle", no_argument, NULL, OPT_NO_DEMANGLE },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
+	{ "fail-exit-code", required_argument, NULL, OPT_FAIL_EXIT_CODE },
+	{ "value", required_argument, NULL, OPT_VALUE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -46,16 +52,20 @@ void mt_usage(FILE *out)
 {
 	fputs("Usage: memtracer run [OPTIONS] -- PROGRAM [ARGS...]\n"
 	      "       memtracer attach [OPTIONS] PID\n"
+	      "       memtracer report [OPTIONS] PROFILE.json\n"
+	      "       memtracer diff [OPTIONS] BASE.json NEW.json\n"
 	      "       memtracer --help | --version\n"
 	      "\n"
 	      "Trace every allocation of PROGRAM (or of the running process PID) from\n"
 	      "outside (ptrace, no LD_PRELOAD) and report where memory goes, by call site.\n"
 	      "attach traces until Ctrl-C, SIGTERM, --duration or the process's end, then\n"
-	      "detaches and leaves the process exactly as it was.\n"
+	      "detaches and leaves the process exactly as it was.  report re-renders a\n"
+	      "saved profile; diff compares two, site by site.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE      write the profile to FILE (default: report on stderr)\n"
-	      "  -F, --format FMT       text or json (default: from FILE's extension)\n"
+	      "  -F, --format FMT       text, json or collapsed (default: from FILE's extension)\n"
+	      "      --value WHAT       collapsed stacks count bytes, count or live\n"
 	      "  -n, --top N            sites in the text report (default 20, 0 = all)\n"
 	      "  -s, --sort KEY         bytes, count, live or peak (default bytes)\n"
 	      "      --min-size BYTES   leave smaller allocations out of the site table\n"
@@ -70,13 +80,18 @@ void mt_usage(FILE *out)
 	      "      --no-demangle      keep C++ and Rust names as in the symbol table\n"
 	      "      --debug-dir DIR    look for separate debug files in DIR too\n"
 	      "      --duration SECS    attach: detach after SECS seconds\n"
+	      "      --fail-if RULE     exit with --fail-exit-code when RULE holds: [SCOPE]\n"
+	      "                         METRIC OP VALUE, e.g. 'peak_live_bytes > 64MiB',\n"
+	      "                         'site=parse.c:42 allocs >= 1000', on diff '+10%%';\n"
+	      "                         repeatable (run, attach, report, diff)\n"
+	      "      --fail-exit-code N exit status when a rule fires (default 3)\n"
 	      "  -q, --quiet            with -o, no summary line on stderr\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          version\n"
 	      "\n"
 	      "Exit status: run: PROGRAM's, or 128+N when it was killed by signal N;\n"
-	      "attach: 0 once detached; 2 usage error, 125 cannot trace,\n"
-	      "126 not executable, 127 not found.\n"
+	      "attach, report, diff: 0; a --fail-if rule that holds: 3 (--fail-exit-code);\n"
+	      "2 usage error or bad input, 125 cannot trace, 126 not executable, 127 not found.\n"
 	      "See memtracer(1).\n", out);
 }
 
@@ -143,7 +158,7 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 	case 'F':
 		o->format = mt_format_from_name(arg);
 		if (o->format < 0)
-			return fail(err, errlen, "unknown format '%s': use text or json", arg);
+			return fail(err, errlen, "unknown format '%s': use text, json or collapsed", arg);
 		return 0;
 	case 'n':
 		if (parse_uint(arg, UINT32_MAX, &v))
@@ -204,6 +219,26 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 			return fail(err, errlen, "empty --debug-dir: give a directory");
 		o->debug_dir = arg;
 		return 0;
+	case OPT_FAIL_IF:
+		if (o->nrules == MT_MAX_RULES)
+			return fail(err, errlen, "too many --fail-if rules: at most %d", MT_MAX_RULES);
+		if (mt_rule_parse(arg, &o->rules[o->nrules], err, errlen))
+			return -1;
+		o->nrules++;
+		return 0;
+	case OPT_FAIL_EXIT_CODE:
+		if (parse_uint(arg, 255, &v) || v == 0)
+			return fail(err, errlen, "bad --fail-exit-code '%s': give a status from 1 to 255", arg);
+		o->fail_exit_code = (int)v;
+		return 0;
+	case OPT_VALUE: {
+		int value = mt_value_from_name(arg);
+
+		if (value < 0)
+			return fail(err, errlen, "unknown --value '%s': use bytes, count or live", arg);
+		o->value = (enum mt_value)value;
+		return 0;
+	}
 	case OPT_STACKS:
 		o->stacks = true;
 		return 0;
@@ -236,6 +271,23 @@ static int parse_pid(int argc, char **argv, int rest, struct mt_options *o,
 	return 0;
 }
 
+static int parse_inputs(int argc, char **argv, int rest, struct mt_options *o,
+			char *err, size_t errlen)
+{
+	int want = o->cmd == MT_CMD_DIFF ? 2 : 1;
+	const struct mt_rule *r = mt_rules_need_base(o->rules, o->nrules);
+
+	if (argc - rest != want)
+		return fail(err, errlen, o->cmd == MT_CMD_DIFF ?
+			    "diff needs two profiles: memtracer diff BASE.json NEW.json" :
+			    "report needs one profile: memtracer report PROFILE.json");
+	if (r && o->cmd != MT_CMD_DIFF)
+		return fail(err, errlen, "rule '%s' compares with a base: it is for diff", r->text);
+	for (int i = 0; i < want; i++)
+		o->inputs[i] = argv[rest + i];
+	return 0;
+}
+
 static void set_defaults(struct mt_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -244,6 +296,7 @@ static void set_defaults(struct mt_options *o)
 	o->sort = MT_SORT_BYTES;
 	o->max_sites = MT_DEFAULT_MAX_SITES;
 	o->depth = MT_DEFAULT_DEPTH;
+	o->fail_exit_code = MT_DEFAULT_FAIL_EXIT;
 }
 
 int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, size_t errlen)
@@ -258,6 +311,12 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 		first = 2;
 	} else if (strcmp(argv[1], "attach") == 0) {
 		o->cmd = MT_CMD_ATTACH;
+		first = 2;
+	} else if (strcmp(argv[1], "report") == 0) {
+		o->cmd = MT_CMD_REPORT;
+		first = 2;
+	} else if (strcmp(argv[1], "diff") == 0) {
+		o->cmd = MT_CMD_DIFF;
 		first = 2;
 	} else if (argv[1][0] != '-') {
 		return fail(err, errlen, "unknown command '%s': try 'memtracer run -- %s'",
@@ -283,10 +342,19 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	if (o->cmd == MT_CMD_NONE)
 		return fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	int rest = first - 1 + optind;
-	if (o->cmd == MT_CMD_ATTACH)
+	if (o->cmd == MT_CMD_ATTACH) {
+		if (mt_rules_need_base(o->rules, o->nrules))
+			return fail(err, errlen, "rule '%s' compares with a base: it is for diff",
+				    mt_rules_need_base(o->rules, o->nrules)->text);
 		return parse_pid(argc, argv, rest, o, err, errlen);
+	}
+	if (o->cmd == MT_CMD_REPORT || o->cmd == MT_CMD_DIFF)
+		return parse_inputs(argc, argv, rest, o, err, errlen);
 	if (o->duration)
 		return fail(err, errlen, "--duration is for attach: a run ends with the program");
+	if (mt_rules_need_base(o->rules, o->nrules))
+		return fail(err, errlen, "rule '%s' compares with a base: it is for diff",
+			    mt_rules_need_base(o->rules, o->nrules)->text);
 	if (rest >= argc)
 		return fail(err, errlen, "no program given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	if (!*argv[rest])

@@ -13,19 +13,26 @@
 #include <stdio.h>
 #include "profile.h"
 #include "report.h"
+#include "rules.h"
 
 #define MT_DEFAULT_TOP 20
 #define MT_DEFAULT_MAX_SITES 131072
 #define MT_DEFAULT_DEPTH 128
 #define MT_MAX_DEPTH 1024
 #define MT_MAX_WRAPPERS 64
+#define MT_MAX_RULES 64
+#define MT_DEFAULT_FAIL_EXIT 3
 
-enum mt_command { MT_CMD_NONE, MT_CMD_RUN, MT_CMD_ATTACH, MT_CMD_HELP, MT_CMD_VERSION };
+enum mt_command {
+	MT_CMD_NONE, MT_CMD_RUN, MT_CMD_ATTACH, MT_CMD_REPORT, MT_CMD_DIFF,
+	MT_CMD_HELP, MT_CMD_VERSION
+};
 
 struct mt_options {
 	enum mt_command cmd;
 	char **argv;		/* run: PROGRAM and its arguments (points into main's argv) */
 	int pid;		/* attach: the process */
+	const char *inputs[2];	/* report: PROFILE; diff: BASE NEW */
 	unsigned duration;	/* attach: seconds to trace, 0 = until interrupted */
 	const char *output;	/* -o FILE, NULL: report on stderr */
 	int format;		/* enum mt_format, -1: from output's extension */
@@ -38,6 +45,10 @@ struct mt_options {
 	char *wrappers[MT_MAX_WRAPPERS + 1];	/* --wrapper globs, NULL-terminated */
 	const char *debug_dir;	/* --debug-dir */
 	bool raw_names;		/* --no-demangle */
+	struct mt_rule rules[MT_MAX_RULES];	/* --fail-if */
+	size_t nrules;
+	int fail_exit_code;	/* exit status when a rule fires */
+	enum mt_value value;	/* --value, for collapsed stacks */
 	bool stacks;
 	bool quiet;
 };

@@ -153,7 +153,8 @@ static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module
 	mt_modules_add(&proc->tracer->modules, mod);
 	if (mt_elf_symbols(mod->path, on_symbol, &c) < 0)
 		return;
-	qsort(c.fns, c.n, sizeof(*c.fns), cmp_found);
+	if (c.n)	/* c.fns is NULL when the module has no allocator */
+		qsort(c.fns, c.n, sizeof(*c.fns), cmp_found);
 	for (size_t i = 0; i < c.n; i++) {
 		if (i > 0 && c.fns[i].addr == c.fns[i - 1].addr)
 			continue;	/* an alias of the previous one */
@@ -172,7 +173,8 @@ static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module
 	    mt_bp_plant(proc, tid, c.dl_debug_state, MT_BP_RENDEZVOUS, 0, NULL) == 0)
 		proc->r_debug = c.r_debug;
 	free(c.fns);
-	qsort(proc->hooked, proc->nhooked, sizeof(*proc->hooked), cmp_range);
+	if (proc->nhooked)
+		qsort(proc->hooked, proc->nhooked, sizeof(*proc->hooked), cmp_range);
 }
 
 static bool same_module(const struct mt_module *a, const struct mt_module *b)

@@ -82,6 +82,13 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct,
 void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers);
 void mt_profile_free(struct mt_profile *prof);
 
+/*
+ * Reads a JSON profile.  Returns it, or NULL with a one-line message in err
+ * (not JSON, truncated, not a memtracer profile, a newer version, a field
+ * missing or of the wrong type).
+ */
+struct mt_profile *mt_profile_read(const char *path, char *err, size_t errlen);
+
 enum mt_sort { MT_SORT_BYTES, MT_SORT_COUNT, MT_SORT_LIVE, MT_SORT_PEAK };
 /* Parses "bytes" | "count" | "live" | "peak"; -1 when unknown. */
 int mt_sort_from_name(const char *name);

@@ -21,6 +21,8 @@ int mt_format_from_name(const char *name)
 		return MT_FORMAT_TEXT;
 	if (strcmp(name, "json") == 0)
 		return MT_FORMAT_JSON;
+	if (strcmp(name, "collapsed") == 0)
+		return MT_FORMAT_COLLAPSED;
 	return -1;
 }
 
