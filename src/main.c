@@ -273,7 +273,7 @@ static int cmd_report(const struct mt_options *o)
 	if (!prof)
 		return MT_EXIT_USAGE;
 	if (o->wrappers[0])
-		mt_profile_pick_sites(prof, (char **)o->wrappers);
+		mt_profile_pick_sites(prof, (char **)o->wrappers, true);
 	if (o->min_size)
 		filter_min_size(prof, o->min_size);
 	mt_profile_sort(prof, o->sort);

@@ -165,13 +165,14 @@ static bool wrapper_frame(const struct mt_frame *f, char **wrappers)
 	return f->function && (runtime_function(f->function) || user_wrapper(f->function, wrappers));
 }
 
-void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers)
+void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers, bool from_saved)
 {
 	for (size_t i = 0; i < prof->nsites; i++) {
 		struct mt_profile_site *s = &prof->sites[i];
+		uint32_t start = from_saved ? s->site_frame : 0;
 
-		s->site_frame = 0;
-		for (uint32_t j = 0; j < s->nframes; j++)
+		s->site_frame = start < s->nframes ? start : 0;
+		for (uint32_t j = s->site_frame; j < s->nframes; j++)
 			if (!wrapper_frame(&s->frames[j], wrappers)) {
 				s->site_frame = j;
 				break;
@@ -204,7 +205,7 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_
 		prof->modules[i].build_id = dup_or_null(mods->v[i].build_id);
 	}
 	prof->nmodules = mods->n;
-	mt_profile_pick_sites(prof, opts ? opts->wrappers : NULL);
+	mt_profile_pick_sites(prof, opts ? opts->wrappers : NULL, false);
 	frame_cache_free(&fc);
 	mt_symbolizer_free(sym);
 	return prof;

@@ -77,9 +77,11 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct,
  * Sets each site's site_frame to its first frame outside the allocators'
  * wrappers: the C and C++ runtimes' own allocating functions (strdup,
  * fopen, getline, std:: internals...) and the functions matching a
- * wrappers glob (NULL-terminated list, may be NULL).
+ * wrappers glob (NULL-terminated list, may be NULL).  With from_saved,
+ * the search starts at each site's current site frame, so that wrappers
+ * named when the profile was made stay skipped (report --wrapper).
  */
-void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers);
+void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers, bool from_saved);
 void mt_profile_free(struct mt_profile *prof);
 
 /*
