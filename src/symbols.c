@@ -223,13 +223,15 @@ unsigned mt_symbolize(struct mt_symbolizer *sym, uint64_t pc, bool is_return_add
 		 * line-table row found for it would belong to its neighbour. */
 		push_frame(&fl, &base);
 	}
-	/* The outermost frame is a real function: its ELF symbol is its name. */
-	if (elfname) {
-		struct mt_frame *outer = &fl.v[fl.n - 1];
-
-		free(outer->function);
-		outer->function = mt_clean_name(elfname, sym->raw_names);
-	}
+	/*
+	 * The outermost frame is a real function.  Its DWARF name wins: the
+	 * ELF symbol of a split or cloned part is "parse.cold" or
+	 * "parse.constprop.0", which is not what the source (or gdb) calls
+	 * it, and would split one function in two in the functions table
+	 * and in --wrapper matching.  Without DWARF the symbol is all there is.
+	 */
+	if (elfname && !fl.v[fl.n - 1].function)
+		fl.v[fl.n - 1].function = mt_clean_name(elfname, sym->raw_names);
 	*out = fl.v;
 	return fl.n;
 }
