@@ -22,17 +22,6 @@
 
 #define PF_KTHREAD 0x00200000
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A field of /proc/PID/status ("TracerPid", "Uid"), as a number; -1 if absent. */
 static long status_field(pid_t pid, const char *name)
 {
@@ -77,32 +66,32 @@ int mt_attach_check(pid_t pid, char *err, size_t errlen)
 	FILE *f;
 
 	if (pid <= 0)
-		return fail(err, errlen, "bad PID %d: give the id of a running process", (int)pid);
+		return mt_fail(err, errlen, "bad PID %d: give the id of a running process", (int)pid);
 	if (pid == getpid())
-		return fail(err, errlen, "cannot attach to memtracer itself: give another PID");
+		return mt_fail(err, errlen, "cannot attach to memtracer itself: give another PID");
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		return fail(err, errlen, "no such process %d: check the PID (ps -p %d)", (int)pid, (int)pid);
+		return mt_fail(err, errlen, "no such process %d: check the PID (ps -p %d)", (int)pid, (int)pid);
 	if (!fgets(stat, sizeof(stat), f))
 		stat[0] = '\0';
 	fclose(f);
 	/* Fields after the command, which may hold spaces and parentheses. */
 	char *p = strrchr(stat, ')');
 	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
-		return fail(err, errlen, "cannot read the state of process %d", (int)pid);
+		return mt_fail(err, errlen, "cannot read the state of process %d", (int)pid);
 	if (flags & PF_KTHREAD)
-		return fail(err, errlen, "process %d is a kernel thread: only user processes can be traced",
+		return mt_fail(err, errlen, "process %d is a kernel thread: only user processes can be traced",
 			    (int)pid);
 	if (state == 'Z' || state == 'X')
-		return fail(err, errlen, "process %d is a zombie: it has exited and waits for its parent "
+		return mt_fail(err, errlen, "process %d is a zombie: it has exited and waits for its parent "
 			    "to collect it; there is nothing to trace", (int)pid);
 	tracer = status_field(pid, "TracerPid");
 	if (tracer > 0) {
 		char comm[64];
 
 		comm_of((pid_t)tracer, comm, sizeof(comm));
-		return fail(err, errlen, "process %d is already traced by %ld (%s): detach that "
+		return mt_fail(err, errlen, "process %d is already traced by %ld (%s): detach that "
 			    "tracer first (quit gdb, strace...)", (int)pid, tracer, comm);
 	}
 	return 0;
@@ -115,11 +104,11 @@ void mt_attach_explain(pid_t pid, int err_no, char *err, size_t errlen)
 	int scope = -1;
 
 	if (err_no == ESRCH) {
-		fail(err, errlen, "process %d exited while memtracer attached", (int)pid);
+		mt_fail(err, errlen, "process %d exited while memtracer attached", (int)pid);
 		return;
 	}
 	if (err_no != EPERM) {
-		fail(err, errlen, "cannot attach to %d: %s", (int)pid, strerror(err_no));
+		mt_fail(err, errlen, "cannot attach to %d: %s", (int)pid, strerror(err_no));
 		return;
 	}
 	if (mt_attach_check(pid, err, errlen) < 0)
@@ -131,16 +120,16 @@ void mt_attach_explain(pid_t pid, int err_no, char *err, size_t errlen)
 		fclose(f);
 	}
 	if (scope == 3) {
-		fail(err, errlen, "not permitted to attach to %d: yama ptrace_scope is 3 (no attaching "
+		mt_fail(err, errlen, "not permitted to attach to %d: yama ptrace_scope is 3 (no attaching "
 		     "at all until reboot): start the program under 'memtracer run' instead", (int)pid);
 	} else if (scope >= 1 && geteuid() != 0) {
-		fail(err, errlen, "not permitted to attach to %d: yama ptrace_scope is %d: run memtracer "
+		mt_fail(err, errlen, "not permitted to attach to %d: yama ptrace_scope is %d: run memtracer "
 		     "as root, or set /proc/sys/kernel/yama/ptrace_scope to 0", (int)pid, scope);
 	} else if (uid >= 0 && (uid_t)uid != geteuid() && geteuid() != 0) {
-		fail(err, errlen, "not permitted to attach to %d: it belongs to user %ld: run memtracer "
+		mt_fail(err, errlen, "not permitted to attach to %d: it belongs to user %ld: run memtracer "
 		     "as that user or as root", (int)pid, uid);
 	} else {
-		fail(err, errlen, "not permitted to attach to %d: memtracer lacks CAP_SYS_PTRACE or the "
+		mt_fail(err, errlen, "not permitted to attach to %d: memtracer lacks CAP_SYS_PTRACE or the "
 		     "process is not dumpable (setuid, prctl): run memtracer as root", (int)pid);
 	}
 }
@@ -225,7 +214,7 @@ int mt_attach(struct mt_tracer *t, pid_t pid, char *err, size_t errlen)
 	}
 	int e = mt_mem_open(&t->proc->mem, pid);
 	if (e) {
-		fail(err, errlen, "cannot open the memory of %d: %s", (int)pid, strerror(-e));
+		mt_fail(err, errlen, "cannot open the memory of %d: %s", (int)pid, strerror(-e));
 		mt_detach(t);
 		return -1;
 	}

@@ -162,24 +162,27 @@ static FILE *open_output(const struct mt_options *o)
 	return out;
 }
 
-static int cmd_run(const struct mt_options *o)
+/*
+ * Runs or attaches, then writes the report.  The exit status: a failure to
+ * trace or write; else a --fail-if rule's; else run's program status (0
+ * for attach).
+ */
+static int trace(const struct mt_options *o)
 {
 	struct mt_tracer t;
 	FILE *out = open_output(o);
-	int status;
+	int status, rules = 0;
 
 	if (!out)
 		return MT_EXIT_USAGE;
 	mt_tracer_init(&t, o);
-	status = mt_tracer_run(&t);
+	status = o->cmd == MT_CMD_ATTACH ? mt_tracer_attach(&t, o->pid) : mt_tracer_run(&t);
 	if (status == 0 && !t.started) {
 		/* The exec failed; the child said why.  No program, no profile. */
 		status = shell_status(&t);
 		discard_output(o, out);
 	} else if (status == 0) {
-		int rules = 0;
-
-		status = shell_status(&t);
+		status = o->cmd == MT_CMD_ATTACH ? 0 : shell_status(&t);
 		if (write_report(&t, o, out, &rules))
 			status = MT_EXIT_TRACE;
 		else if (rules)
@@ -187,28 +190,6 @@ static int cmd_run(const struct mt_options *o)
 	} else {
 		discard_output(o, out);
 	}
-	mt_tracer_destroy(&t);
-	return status;
-}
-
-static int cmd_attach(const struct mt_options *o)
-{
-	struct mt_tracer t;
-	FILE *out = open_output(o);
-	int status;
-
-	if (!out)
-		return MT_EXIT_USAGE;
-	mt_tracer_init(&t, o);
-	status = mt_tracer_attach(&t, o->pid);
-	if (status == 0) {
-		int rules = 0;
-
-		status = write_report(&t, o, out, &rules);
-		if (!status)
-			status = rules;
-	} else
-		discard_output(o, out);
 	mt_tracer_destroy(&t);
 	return status;
 }
@@ -330,9 +311,8 @@ int main(int argc, char **argv)
 		printf("memtracer %s\n", PACKAGE_VERSION);
 		return 0;
 	case MT_CMD_RUN:
-		return cmd_run(&opts);
 	case MT_CMD_ATTACH:
-		return cmd_attach(&opts);
+		return trace(&opts);
 	case MT_CMD_REPORT:
 		return cmd_report(&opts);
 	case MT_CMD_DIFF:

@@ -95,17 +95,6 @@ void mt_usage(FILE *out)
 	      "See memtracer(1).\n", out);
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int mt_parse_size(const char *s, uint64_t *out)
 {
 	static const struct { const char *unit; uint64_t mult; } units[] = {
@@ -152,50 +141,50 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 	switch (c) {
 	case 'o':
 		if (!*arg)
-			return fail(err, errlen, "empty file name given to --output");
+			return mt_fail(err, errlen, "empty file name given to --output");
 		o->output = arg;
 		return 0;
 	case 'F':
 		o->format = mt_format_from_name(arg);
 		if (o->format < 0)
-			return fail(err, errlen, "unknown format '%s': use text, json or collapsed", arg);
+			return mt_fail(err, errlen, "unknown format '%s': use text, json or collapsed", arg);
 		return 0;
 	case 'n':
 		if (parse_uint(arg, UINT32_MAX, &v))
-			return fail(err, errlen, "bad --top '%s': give a number of sites (0 = all)", arg);
+			return mt_fail(err, errlen, "bad --top '%s': give a number of sites (0 = all)", arg);
 		o->top = (unsigned)v;
 		return 0;
 	case 's': {
 		int key = mt_sort_from_name(arg);
 
 		if (key < 0)
-			return fail(err, errlen, "unknown sort key '%s': use bytes, count, live or peak", arg);
+			return mt_fail(err, errlen, "unknown sort key '%s': use bytes, count, live or peak", arg);
 		o->sort = (enum mt_sort)key;
 		return 0;
 	}
 	case OPT_MIN_SIZE:
 		if (mt_parse_size(arg, &o->min_size))
-			return fail(err, errlen, "bad --min-size '%s': give bytes, e.g. 64, 4K, 1MiB", arg);
+			return mt_fail(err, errlen, "bad --min-size '%s': give bytes, e.g. 64, 4K, 1MiB", arg);
 		return 0;
 	case OPT_MAX_SITES:
 		if (parse_uint(arg, UINT32_MAX - 1, &v) || v < 2)
-			return fail(err, errlen, "bad --max-sites '%s': give a number of sites, at least 2", arg);
+			return mt_fail(err, errlen, "bad --max-sites '%s': give a number of sites, at least 2", arg);
 		o->max_sites = (uint32_t)v;
 		return 0;
 	case OPT_DEPTH:
 		if (parse_uint(arg, MT_MAX_DEPTH, &v) || v < 1)
-			return fail(err, errlen, "bad --depth '%s': give a number of frames from 1 to %d",
+			return mt_fail(err, errlen, "bad --depth '%s': give a number of frames from 1 to %d",
 				    arg, MT_MAX_DEPTH);
 		o->depth = (unsigned)v;
 		return 0;
 	case OPT_UNWINDER:
 		if (strcmp(arg, "libdw") != 0 && strcmp(arg, "libunwind") != 0)
-			return fail(err, errlen, "unknown unwinder '%s': use libdw or libunwind", arg);
+			return mt_fail(err, errlen, "unknown unwinder '%s': use libdw or libunwind", arg);
 		o->unwinder = arg;
 		return 0;
 	case OPT_DURATION:
 		if (parse_uint(arg, 100000000, &v) || v < 1)
-			return fail(err, errlen, "bad --duration '%s': give whole seconds, at least 1", arg);
+			return mt_fail(err, errlen, "bad --duration '%s': give whole seconds, at least 1", arg);
 		o->duration = (unsigned)v;
 		return 0;
 	case OPT_WRAPPER: {
@@ -204,10 +193,10 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 		while (o->wrappers[n])
 			n++;
 		if (n == MT_MAX_WRAPPERS)
-			return fail(err, errlen, "too many --wrapper options: at most %d; use globs",
+			return mt_fail(err, errlen, "too many --wrapper options: at most %d; use globs",
 				    MT_MAX_WRAPPERS);
 		if (!*arg)
-			return fail(err, errlen, "empty --wrapper: give a function name or glob");
+			return mt_fail(err, errlen, "empty --wrapper: give a function name or glob");
 		o->wrappers[n] = (char *)arg;
 		return 0;
 	}
@@ -216,26 +205,26 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 		return 0;
 	case OPT_DEBUG_DIR:
 		if (!*arg)
-			return fail(err, errlen, "empty --debug-dir: give a directory");
+			return mt_fail(err, errlen, "empty --debug-dir: give a directory");
 		o->debug_dir = arg;
 		return 0;
 	case OPT_FAIL_IF:
 		if (o->nrules == MT_MAX_RULES)
-			return fail(err, errlen, "too many --fail-if rules: at most %d", MT_MAX_RULES);
+			return mt_fail(err, errlen, "too many --fail-if rules: at most %d", MT_MAX_RULES);
 		if (mt_rule_parse(arg, &o->rules[o->nrules], err, errlen))
 			return -1;
 		o->nrules++;
 		return 0;
 	case OPT_FAIL_EXIT_CODE:
 		if (parse_uint(arg, 255, &v) || v == 0)
-			return fail(err, errlen, "bad --fail-exit-code '%s': give a status from 1 to 255", arg);
+			return mt_fail(err, errlen, "bad --fail-exit-code '%s': give a status from 1 to 255", arg);
 		o->fail_exit_code = (int)v;
 		return 0;
 	case OPT_VALUE: {
 		int value = mt_value_from_name(arg);
 
 		if (value < 0)
-			return fail(err, errlen, "unknown --value '%s': use bytes, count or live", arg);
+			return mt_fail(err, errlen, "unknown --value '%s': use bytes, count or live", arg);
 		o->value = (enum mt_value)value;
 		return 0;
 	}
@@ -252,7 +241,7 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 		o->cmd = MT_CMD_VERSION;
 		return 0;
 	}
-	return fail(err, errlen, "unknown option: see memtracer --help");
+	return mt_fail(err, errlen, "unknown option: see memtracer --help");
 }
 
 static int parse_pid(int argc, char **argv, int rest, struct mt_options *o,
@@ -261,11 +250,11 @@ static int parse_pid(int argc, char **argv, int rest, struct mt_options *o,
 	unsigned long long v;
 
 	if (rest >= argc)
-		return fail(err, errlen, "no PID given: try 'memtracer attach PID'");
+		return mt_fail(err, errlen, "no PID given: try 'memtracer attach PID'");
 	if (rest + 1 < argc)
-		return fail(err, errlen, "too many arguments after the PID '%s': give one PID", argv[rest]);
+		return mt_fail(err, errlen, "too many arguments after the PID '%s': give one PID", argv[rest]);
 	if (parse_uint(argv[rest], INT32_MAX, &v) || v == 0)
-		return fail(err, errlen, "PID '%s' is not a process id: give a positive number "
+		return mt_fail(err, errlen, "PID '%s' is not a process id: give a positive number "
 			    "(see pgrep or ps)", argv[rest]);
 	o->pid = (int)v;
 	return 0;
@@ -278,11 +267,11 @@ static int parse_inputs(int argc, char **argv, int rest, struct mt_options *o,
 	const struct mt_rule *r = mt_rules_need_base(o->rules, o->nrules);
 
 	if (argc - rest != want)
-		return fail(err, errlen, o->cmd == MT_CMD_DIFF ?
+		return mt_fail(err, errlen, o->cmd == MT_CMD_DIFF ?
 			    "diff needs two profiles: memtracer diff BASE.json NEW.json" :
 			    "report needs one profile: memtracer report PROFILE.json");
 	if (r && o->cmd != MT_CMD_DIFF)
-		return fail(err, errlen, "rule '%s' compares with a base: it is for diff", r->text);
+		return mt_fail(err, errlen, "rule '%s' compares with a base: it is for diff", r->text);
 	for (int i = 0; i < want; i++)
 		o->inputs[i] = argv[rest + i];
 	return 0;
@@ -305,7 +294,7 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 
 	set_defaults(o);
 	if (argc < 2)
-		return fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
+		return mt_fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	if (strcmp(argv[1], "run") == 0) {
 		o->cmd = MT_CMD_RUN;
 		first = 2;
@@ -319,7 +308,7 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 		o->cmd = MT_CMD_DIFF;
 		first = 2;
 	} else if (argv[1][0] != '-') {
-		return fail(err, errlen, "unknown command '%s': try 'memtracer run -- %s'",
+		return mt_fail(err, errlen, "unknown command '%s': try 'memtracer run -- %s'",
 			    argv[1], argv[1]);
 	}
 	/* getopt on the slice after the command; '+' stops at the program. */
@@ -331,8 +320,8 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 			const char *bad = argv[first - 1 + optind - 1];
 
 			if (c == ':' || (optopt && strchr("oFns", optopt)))
-				return fail(err, errlen, "option '%s' needs a value: see memtracer --help", bad);
-			return fail(err, errlen, "unknown option '%s': see memtracer --help", bad);
+				return mt_fail(err, errlen, "option '%s' needs a value: see memtracer --help", bad);
+			return mt_fail(err, errlen, "unknown option '%s': see memtracer --help", bad);
 		}
 		if (parse_option(c, optarg, o, err, errlen))
 			return -1;
@@ -340,25 +329,25 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	if (o->cmd == MT_CMD_HELP || o->cmd == MT_CMD_VERSION)
 		return 0;
 	if (o->cmd == MT_CMD_NONE)
-		return fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
+		return mt_fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	int rest = first - 1 + optind;
 	if (o->cmd == MT_CMD_ATTACH) {
 		if (mt_rules_need_base(o->rules, o->nrules))
-			return fail(err, errlen, "rule '%s' compares with a base: it is for diff",
+			return mt_fail(err, errlen, "rule '%s' compares with a base: it is for diff",
 				    mt_rules_need_base(o->rules, o->nrules)->text);
 		return parse_pid(argc, argv, rest, o, err, errlen);
 	}
 	if (o->cmd == MT_CMD_REPORT || o->cmd == MT_CMD_DIFF)
 		return parse_inputs(argc, argv, rest, o, err, errlen);
 	if (o->duration)
-		return fail(err, errlen, "--duration is for attach: a run ends with the program");
+		return mt_fail(err, errlen, "--duration is for attach: a run ends with the program");
 	if (mt_rules_need_base(o->rules, o->nrules))
-		return fail(err, errlen, "rule '%s' compares with a base: it is for diff",
+		return mt_fail(err, errlen, "rule '%s' compares with a base: it is for diff",
 			    mt_rules_need_base(o->rules, o->nrules)->text);
 	if (rest >= argc)
-		return fail(err, errlen, "no program given: try 'memtracer run -- PROGRAM [ARGS...]'");
+		return mt_fail(err, errlen, "no program given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	if (!*argv[rest])
-		return fail(err, errlen, "empty program name: try 'memtracer run -- PROGRAM [ARGS...]'");
+		return mt_fail(err, errlen, "empty program name: try 'memtracer run -- PROGRAM [ARGS...]'");
 	o->argv = &argv[rest];
 	return 0;
 }

@@ -23,17 +23,6 @@ static const struct { const char *s; enum mt_rule_op op; } ops[] = {
 	{ ">=", MT_OP_GE }, { "<=", MT_OP_LE }, { "==", MT_OP_EQ }, { ">", MT_OP_GT }, { "<", MT_OP_LT },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int parse_scope(const char *word, struct mt_rule *r, char *err, size_t errlen)
 {
 	const char *colon;
@@ -41,20 +30,20 @@ static int parse_scope(const char *word, struct mt_rule *r, char *err, size_t er
 
 	if (strncmp(word, "function=", 9) == 0) {
 		if (!word[9])
-			return fail(err, errlen, "empty function in rule '%s'", r->text);
+			return mt_fail(err, errlen, "empty function in rule '%s'", r->text);
 		r->scope = MT_SCOPE_FUNCTION;
 		snprintf(r->scope_name, sizeof(r->scope_name), "%s", word + 9);
 		return 0;
 	}
 	colon = strrchr(word, ':');
 	if (!colon || colon == word + 5)
-		return fail(err, errlen, "bad site in rule '%s': write site=FILE:LINE", r->text);
+		return mt_fail(err, errlen, "bad site in rule '%s': write site=FILE:LINE", r->text);
 	r->scope = MT_SCOPE_SITE;
 	snprintf(r->scope_name, sizeof(r->scope_name), "%.*s", (int)(colon - word - 5), word + 5);
 	errno = 0;
 	unsigned long line = strtoul(colon + 1, &end, 10);
 	if (errno || *end || !line || line > UINT32_MAX)
-		return fail(err, errlen, "bad line in rule '%s': write site=FILE:LINE", r->text);
+		return mt_fail(err, errlen, "bad line in rule '%s': write site=FILE:LINE", r->text);
 	r->scope_line = (uint32_t)line;
 	return 0;
 }
@@ -73,15 +62,15 @@ static int parse_value(const char *s, struct mt_rule *r, char *err, size_t errle
 	if (*s == '+' || *s == '-')
 		r->kind = MT_VALUE_DELTA;
 	if (!isdigit((unsigned char)s[r->kind == MT_VALUE_DELTA]))
-		return fail(err, errlen, "bad value '%s' in rule '%s': give a number such as 1000, 4MiB, +10%%",
+		return mt_fail(err, errlen, "bad value '%s' in rule '%s': give a number such as 1000, 4MiB, +10%%",
 			    s, r->text);
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v))
-		return fail(err, errlen, "bad value '%s' in rule '%s'", s, r->text);
+		return mt_fail(err, errlen, "bad value '%s' in rule '%s'", s, r->text);
 	if (*end == '%') {
 		if (r->kind != MT_VALUE_DELTA || end[1])
-			return fail(err, errlen, "bad value '%s' in rule '%s': a percentage is a change, "
+			return mt_fail(err, errlen, "bad value '%s' in rule '%s': a percentage is a change, "
 				    "write +10%% or -5%%", s, r->text);
 		r->kind = MT_VALUE_PERCENT;
 		r->value = v;
@@ -92,7 +81,7 @@ static int parse_value(const char *s, struct mt_rule *r, char *err, size_t errle
 			r->value = v * units[i].mult;
 			return 0;
 		}
-	return fail(err, errlen, "unknown unit '%s' in rule '%s': use K, M, G, KiB, MiB, GiB, kB, MB, GB",
+	return mt_fail(err, errlen, "unknown unit '%s' in rule '%s': use K, M, G, KiB, MiB, GiB, kB, MB, GB",
 		    end, r->text);
 }
 
@@ -105,19 +94,19 @@ int mt_rule_parse(const char *text, struct mt_rule *r, char *err, size_t errlen)
 	r->text = text;
 	r->metric = -1;
 	if (strlen(text) >= sizeof(buf))
-		return fail(err, errlen, "rule too long: '%.40s...'", text);
+		return mt_fail(err, errlen, "rule too long: '%.40s...'", text);
 	strcpy(buf, text);
 	for (char *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		if (n == 4)
-			return fail(err, errlen, "too many words in rule '%s': write [SCOPE] METRIC OP VALUE", text);
+			return mt_fail(err, errlen, "too many words in rule '%s': write [SCOPE] METRIC OP VALUE", text);
 		words[n++] = tok;
 	}
 	if (n < 3)
-		return fail(err, errlen, "incomplete rule '%s': write [SCOPE] METRIC OP VALUE, "
+		return mt_fail(err, errlen, "incomplete rule '%s': write [SCOPE] METRIC OP VALUE, "
 			    "e.g. 'peak_live_bytes > 64MiB'", text);
 	if (n == 4) {
 		if (strncmp(words[0], "site=", 5) != 0 && strncmp(words[0], "function=", 9) != 0)
-			return fail(err, errlen, "unknown scope '%s' in rule '%s': use site=FILE:LINE "
+			return mt_fail(err, errlen, "unknown scope '%s' in rule '%s': use site=FILE:LINE "
 				    "or function=NAME", words[0], text);
 		if (parse_scope(words[w++], r, err, errlen))
 			return -1;
@@ -126,18 +115,18 @@ int mt_rule_parse(const char *text, struct mt_rule *r, char *err, size_t errlen)
 		if (strcmp(words[w], metrics[i]) == 0)
 			r->metric = (int)i;
 	if (r->metric < 0)
-		return fail(err, errlen, "unknown metric '%s' in rule '%s': use allocs, alloc_bytes, frees, "
+		return mt_fail(err, errlen, "unknown metric '%s' in rule '%s': use allocs, alloc_bytes, frees, "
 			    "freed_bytes, live_allocs, live_bytes, peak_live_bytes, temporary_allocs, "
 			    "failed_allocs or unknown_frees", words[w], text);
 	if (r->metric == M_UNKNOWN_FREES && r->scope != MT_SCOPE_TOTAL)
-		return fail(err, errlen, "unknown_frees has no call site: drop the scope of rule '%s'", text);
+		return mt_fail(err, errlen, "unknown_frees has no call site: drop the scope of rule '%s'", text);
 	w++;
 	size_t i;
 	for (i = 0; i < MT_ARRAY_SIZE(ops); i++)
 		if (strcmp(words[w], ops[i].s) == 0)
 			break;
 	if (i == MT_ARRAY_SIZE(ops))
-		return fail(err, errlen, "unknown operator '%s' in rule '%s': use >, >=, <, <= or ==",
+		return mt_fail(err, errlen, "unknown operator '%s' in rule '%s': use >, >=, <, <= or ==",
 			    words[w], text);
 	r->op = ops[i].op;
 	return parse_value(words[w + 1], r, err, errlen);

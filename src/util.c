@@ -147,6 +147,16 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int mt_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 uint64_t mt_now_ns(void)
 {
 	struct timespec ts;

@@ -43,6 +43,10 @@ void *xgrow(void *ptr, size_t *cap, size_t need, size_t elsz);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) MT_PRINTF(1, 2);
 
+/* Formats a one-line message into err (errlen bytes) and returns -1, for
+ * the internals that explain a refusal without printing it. */
+int mt_fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t mt_now_ns(void);
 
