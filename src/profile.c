@@ -18,12 +18,25 @@ struct pc_frames {
 	unsigned n;
 };
 
-/* Each distinct PC is symbolized once, however many stacks hold it. */
+/*
+ * Each distinct PC is symbolized once, however many stacks hold it.  A slot
+ * is taken when it has frames (mt_symbolize always returns at least one),
+ * not when its PC is non-zero: a garbage return address can be 0.
+ */
 struct frame_cache {
 	uint64_t *pcs;
 	struct pc_frames *frames;
 	size_t mask, count;
 };
+
+static size_t cache_slot(const struct frame_cache *fc, uint64_t pc)
+{
+	size_t i = (size_t)mt_hash64(pc) & fc->mask;
+
+	while (fc->frames[i].v && fc->pcs[i] != pc)
+		i = (i + 1) & fc->mask;
+	return i;
+}
 
 static struct pc_frames *cached_frames(struct frame_cache *fc, struct mt_symbolizer *sym,
 				       uint64_t pc)
@@ -37,19 +50,17 @@ static struct pc_frames *cached_frames(struct frame_cache *fc, struct mt_symboli
 		fc->pcs = xcalloc(fc->mask + 1, sizeof(*fc->pcs));
 		fc->frames = xcalloc(fc->mask + 1, sizeof(*fc->frames));
 		for (size_t j = 0; old.mask && j <= old.mask; j++) {
-			if (!old.pcs[j])
+			if (!old.frames[j].v)
 				continue;
-			for (i = (size_t)mt_hash64(old.pcs[j]) & fc->mask; fc->pcs[i];)
-				i = (i + 1) & fc->mask;
+			i = cache_slot(fc, old.pcs[j]);
 			fc->pcs[i] = old.pcs[j];
 			fc->frames[i] = old.frames[j];
 		}
 		free(old.pcs);
 		free(old.frames);
 	}
-	for (i = (size_t)mt_hash64(pc) & fc->mask; fc->pcs[i] && fc->pcs[i] != pc;)
-		i = (i + 1) & fc->mask;
-	if (!fc->pcs[i]) {
+	i = cache_slot(fc, pc);
+	if (!fc->frames[i].v) {
 		fc->pcs[i] = pc;
 		fc->frames[i].n = mt_symbolize(sym, pc & ~MT_PC_EXACT, !(pc & MT_PC_EXACT),
 					       &fc->frames[i].v);
@@ -61,8 +72,6 @@ static struct pc_frames *cached_frames(struct frame_cache *fc, struct mt_symboli
 static void frame_cache_free(struct frame_cache *fc)
 {
 	for (size_t i = 0; fc->mask && i <= fc->mask; i++) {
-		if (!fc->pcs[i])
-			continue;
 		for (unsigned j = 0; j < fc->frames[i].n; j++)
 			mt_frame_clear(&fc->frames[i].v[j]);
 		free(fc->frames[i].v);
@@ -94,13 +103,13 @@ static void build_site(struct mt_profile_site *ps, struct mt_aggtab *tab, uint32
 {
 	const struct mt_site *s = mt_aggtab_site(tab, id);
 	const uint64_t *pcs = mt_aggtab_pcs(tab, s);
-
-	ps->allocator = xstrdup(id == MT_SITE_OVERFLOW ? "overflow" : mt_kind_name(s->kind));
-	ps->c = s->c;
-	ps->truncated = s->flags & MT_SITE_F_TRUNCATED;
-	ps->overflow = id == MT_SITE_OVERFLOW;
 	size_t cap = 0;
 
+	ps->overflow = id == MT_SITE_OVERFLOW || (s->flags & MT_SITE_F_OVERFLOW);
+	/* The overflow site merges every kind: no one kind names it. */
+	ps->allocator = xstrdup(ps->overflow ? "overflow" : mt_kind_name(s->kind));
+	ps->c = s->c;
+	ps->truncated = s->flags & MT_SITE_F_TRUNCATED;
 	ps->nframes = 0;
 	ps->frames = NULL;
 	for (uint32_t i = 0; i < s->depth; i++) {
@@ -268,8 +277,31 @@ static int cmp_str(const char *a, const char *b)
 
 static enum mt_sort sort_key;
 
-/* Descending by the key, then by bytes and count, then by the site frame,
- * so that the order is the same on every run. */
+/* Every part of a frame a report shows; the address only where there is
+ * no module to place it in, since it moves with ASLR. */
+static int cmp_frames(const struct mt_frame *a, const struct mt_frame *b)
+{
+	int r;
+
+	if ((r = cmp_str(a->function, b->function)) || (r = cmp_str(a->file, b->file)))
+		return r;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((r = cmp_str(a->module, b->module)))
+		return r;
+	if (a->module && a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if (!a->module && a->address != b->address)
+		return a->address < b->address ? -1 : 1;
+	return (int)a->inlined - (int)b->inlined;
+}
+
+/*
+ * Descending by the key, then by bytes and count, then by the site frame
+ * and the rest of the stack: sites that tie on every number (common with
+ * small test programs) come out in the same order on every run, whatever
+ * order the site table saw them in and whatever qsort does with equal keys.
+ */
 static int cmp_sites(const void *pa, const void *pb)
 {
 	const struct mt_profile_site *a = pa, *b = pb;
@@ -281,17 +313,30 @@ static int cmp_sites(const void *pa, const void *pb)
 	    (r = cmp_u64_desc(a->c.alloc_bytes, b->c.alloc_bytes)) ||
 	    (r = cmp_u64_desc(a->c.allocs, b->c.allocs)))
 		return r;
-	if (!fa || !fb)
-		return (fa != NULL) - (fb != NULL);
-	if ((r = cmp_str(fa->file, fb->file)) || (r = cmp_str(fa->function, fb->function)))
+	if (!fa || !fb) {
+		if (fa || fb)
+			return fa ? 1 : -1;	/* no stack at all first */
+	} else {
+		if ((r = cmp_str(fa->file, fb->file)) || (r = cmp_str(fa->function, fb->function)))
+			return r;
+		if (fa->line != fb->line)
+			return fa->line < fb->line ? -1 : 1;
+	}
+	if ((r = cmp_str(a->allocator, b->allocator)))
 		return r;
-	if (fa->line != fb->line)
-		return fa->line < fb->line ? -1 : 1;
-	return cmp_str(a->allocator, b->allocator);
+	for (uint32_t i = 0; i < a->nframes && i < b->nframes; i++)
+		if ((r = cmp_frames(&a->frames[i], &b->frames[i])))
+			return r;
+	if (a->nframes != b->nframes)
+		return a->nframes < b->nframes ? -1 : 1;
+	if (a->truncated != b->truncated)
+		return a->truncated ? 1 : -1;
+	return (int)a->overflow - (int)b->overflow;
 }
 
 void mt_profile_sort(struct mt_profile *prof, enum mt_sort key)
 {
 	sort_key = key;
-	qsort(prof->sites, prof->nsites, sizeof(*prof->sites), cmp_sites);
+	if (prof->nsites > 1)	/* sites may be NULL when there are none */
+		qsort(prof->sites, prof->nsites, sizeof(*prof->sites), cmp_sites);
 }

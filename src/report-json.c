@@ -130,10 +130,14 @@ static json_t *profile_json(const struct mt_profile *p)
 int mt_report_json(FILE *out, const struct mt_profile *prof)
 {
 	json_t *root = profile_json(prof);
-	int err = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	int err;
 
+	errno = 0;
+	err = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(root);
-	if (err || fputc('\n', out) == EOF)
+	/* A full disk shows only in the stream's error flag: fwrite into
+	 * the buffer succeeded. */
+	if (err || fputc('\n', out) == EOF || ferror(out))
 		return -(errno ? errno : EIO);
 	return 0;
 }

@@ -132,12 +132,19 @@ static const char *sort_name(enum mt_sort key)
 	return "bytes";
 }
 
+/*
+ * The most precise place known: source line, else module and offset (which
+ * addr2line can resolve later, once debug info is installed), else the bare
+ * address.
+ */
 static void print_frame_site(FILE *out, const struct mt_frame *f)
 {
 	if (f->function && f->file)
 		fprintf(out, "%s (%s:%" PRIu32 ")", f->function, base_name(f->file), f->line);
+	else if (f->function && f->module)
+		fprintf(out, "%s (%s+0x%" PRIx64 ")", f->function, base_name(f->module), f->offset);
 	else if (f->function)
-		fprintf(out, "%s (%s)", f->function, f->module ? base_name(f->module) : "?");
+		fprintf(out, "%s (0x%" PRIx64 ")", f->function, f->address);
 	else if (f->module)
 		fprintf(out, "%s+0x%" PRIx64, base_name(f->module), f->offset);
 	else
@@ -151,7 +158,7 @@ static void print_stack(FILE *out, const struct mt_profile_site *s)
 
 		fprintf(out, "        #%-2" PRIu32 " ", i);
 		print_frame_site(out, f);
-		if (f->module && (f->function || f->file))
+		if (f->module && f->file)	/* else the site already names it */
 			fprintf(out, " in %s", base_name(f->module));
 		fputs(f->inlined ? " [inlined]\n" : "\n", out);
 	}

@@ -23,6 +23,8 @@ struct mt_symbolizer {
 	Dwfl_Callbacks callbacks;
 	char *debuginfo_path;
 	const struct mt_modules *mods;
+	Dwfl_Module **dwmods;	/* libdwfl's module for mods->v[i], or NULL */
+	size_t n;		/* modules known when it was made */
 	bool raw_names;
 };
 
@@ -50,16 +52,30 @@ struct mt_symbolizer *mt_symbolizer_new(const struct mt_modules *mods,
 	sym->dwfl = dwfl_begin(&sym->callbacks);
 	if (!sym->dwfl)
 		return sym;
+	/*
+	 * Where a range was reused (dlclose, then dlopen of another library
+	 * at the same place) libdwfl takes both modules, and dwfl_addrmodule
+	 * may answer with either.  So an address is never looked up by range
+	 * in libdwfl: mt_modules_find picks the module mapped last, as the
+	 * frame's module says, and its own Dwfl_Module is used.  A file that
+	 * cannot be read (deleted, not ELF) is skipped; its frames keep
+	 * module+offset.  An ET_EXEC's recorded bias is 0, the base libdwfl
+	 * wants for it.
+	 */
+	sym->n = mods->n;
+	sym->dwmods = xcalloc(mods->n ? mods->n : 1, sizeof(*sym->dwmods));
 	dwfl_report_begin(sym->dwfl);
-	/* Newest first: where a range was reused (dlclose, dlopen), the module
-	 * mapped last wins, and an overlapping older one is skipped. */
-	for (size_t i = mods->n; i-- > 0;) {
+	for (size_t i = 0; i < mods->n; i++) {
 		const struct mt_module *m = &mods->v[i];
 
-		if (!dwfl_report_elf(sym->dwfl, m->path, m->path, -1, m->bias, false))
+		sym->dwmods[i] = dwfl_report_elf(sym->dwfl, m->path, m->path, -1, m->bias, false);
+		if (!sym->dwmods[i])
 			debug_msg("symbols: skipping %s: %s", m->path, dwfl_errmsg(-1));
 	}
-	dwfl_report_end(sym->dwfl, NULL, NULL);
+	if (dwfl_report_end(sym->dwfl, NULL, NULL) != 0) {
+		/* Cannot happen without callbacks; trust no module if it does. */
+		memset(sym->dwmods, 0, sym->n * sizeof(*sym->dwmods));
+	}
 	return sym;
 }
 
@@ -69,6 +85,7 @@ void mt_symbolizer_free(struct mt_symbolizer *sym)
 		return;
 	if (sym->dwfl)
 		dwfl_end(sym->dwfl);
+	free(sym->dwmods);
 	free(sym->debuginfo_path);
 	free(sym);
 }
@@ -206,9 +223,11 @@ unsigned mt_symbolize(struct mt_symbolizer *sym, uint64_t pc, bool is_return_add
 	uint32_t line = 0;
 
 	if (m) {
+		size_t idx = (size_t)(m - sym->mods->v);
+
 		base.module = (char *)m->path;
 		base.offset = pc - m->bias;
-		mod = sym->dwfl ? dwfl_addrmodule(sym->dwfl, lookup) : NULL;
+		mod = idx < sym->n ? sym->dwmods[idx] : NULL;
 	}
 	if (mod) {
 		Dwfl_Line *dl = dwfl_module_getsrc(mod, lookup);
