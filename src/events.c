@@ -131,8 +131,13 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	t->stats.entry_stops++;
 	ret = read_snapshot(t, task->tid, regs);
 	mt_probe_prune(t, task, sp);
-	if (mt_probes_inside_allocator(task->proc, ret) ||
-	    (task->npend && task->pend[task->npend - 1].entry_sp == sp)) {
+	/*
+	 * After pruning, a pending call is one this thread is still inside
+	 * (or that tail-called us, same sp): whatever it calls, however deep
+	 * (operator new throwing, __cxa_allocate_exception's malloc), belongs
+	 * to it.  Only the outermost call counts.
+	 */
+	if (mt_probes_inside_allocator(task->proc, ret) || task->npend) {
 		t->acct.totals.nested_calls++;
 		return;
 	}

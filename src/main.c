@@ -155,7 +155,7 @@ static FILE *open_output(const struct mt_options *o)
 	if (!o->output)
 		return stderr;
 	tmp = temp_path(o->output);
-	out = fopen(tmp, "w");
+	out = fopen(tmp, "we");	/* close-on-exec: never the program's */
 	free(tmp);
 	if (!out)
 		perror_msg("cannot write %s: check the directory exists and is writable", o->output);
