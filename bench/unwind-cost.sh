@@ -17,7 +17,7 @@ mkdir -p "$out"
 [ -x src/memtracer ] && [ -x examples/demo ] || { echo "build first: make" >&2; exit 2; }
 
 cc -O2 -Isrc -I. -Isrc/arch/x86_64 bench/floor.c src/libmt.a -o "$out/floor" \
-	$(pkg-config --libs libdw libelf libunwind-ptrace libunwind-generic capstone jansson) -liberty
+	$(pkg-config --libs libdw libelf libunwind-ptrace libunwind-generic capstone jansson libprotobuf-c zlib) -liberty
 
 floor_line=$("$out/floor" examples/demo "$rounds" 2>&1 >/dev/null | tail -n 1)
 hits=$(echo "$floor_line" | sed -n 's/floor: \([0-9]*\) hits, \([0-9.]*\) s/\1/p')

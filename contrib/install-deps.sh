@@ -9,7 +9,8 @@ set -eu
 PACKAGES="
 build-essential autoconf automake pkg-config
 libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev libiberty-dev zlib1g-dev
-jq valgrind gdb file sqlite3 elfutils musl-tools binutils
+libprotobuf-c-dev protobuf-c-compiler
+jq valgrind gdb file sqlite3 elfutils musl-tools binutils golang-go
 "
 
 missing=

@@ -93,6 +93,8 @@ static int emit(FILE *out, const struct mt_profile *prof, const struct mt_option
 		return mt_report_json(out, prof);
 	case MT_FORMAT_COLLAPSED:
 		return mt_report_collapsed(out, prof, o->value);
+	case MT_FORMAT_PPROF:
+		return mt_report_pprof(out, prof, o->sort);
 	default:
 		return mt_report_text(out, prof, &ropts);
 	}
@@ -253,6 +255,12 @@ static int cmd_report(const struct mt_options *o)
 
 	if (!prof)
 		return MT_EXIT_USAGE;
+	if (o->format == MT_FORMAT_PPROF && !o->output && isatty(STDOUT_FILENO)) {
+		error_msg("the pprof format is binary: name a file for it with -o FILE.pb.gz, "
+			  "or pipe it");
+		mt_profile_free(prof);
+		return MT_EXIT_USAGE;
+	}
 	if (o->wrappers[0])
 		mt_profile_pick_sites(prof, (char **)o->wrappers, true);
 	if (o->min_size)

@@ -64,7 +64,8 @@ void mt_usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE      write the profile to FILE (default: report on stderr)\n"
-	      "  -F, --format FMT       text, json or collapsed (default: from FILE's extension)\n"
+	      "  -F, --format FMT       text, json, collapsed or pprof (default: from FILE's\n"
+	      "                         extension: .json, .pb.gz)\n"
 	      "      --value WHAT       collapsed stacks count bytes, count or live\n"
 	      "  -n, --top N            sites in the text report (default 20, 0 = all)\n"
 	      "  -s, --sort KEY         bytes, count, live or peak (default bytes)\n"
@@ -134,6 +135,24 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	return (errno || *end || *out > max) ? -1 : 0;
 }
 
+/* The formats each command can write, and binary output only to a file. */
+static int check_format(const struct mt_options *o, char *err, size_t errlen)
+{
+	int format = o->format >= 0 ? o->format :
+		     o->output ? (int)mt_format_from_path(o->output) : MT_FORMAT_TEXT;
+
+	if (o->cmd == MT_CMD_DIFF && format == MT_FORMAT_PPROF)
+		return mt_fail(err, errlen, "diff writes text or json; for a pprof diff, "
+			       "run 'go tool pprof -base BASE.pb.gz NEW.pb.gz'");
+	if (o->cmd == MT_CMD_DIFF && format == MT_FORMAT_COLLAPSED)
+		return mt_fail(err, errlen, "diff writes text or json, not collapsed stacks");
+	if ((o->cmd == MT_CMD_RUN || o->cmd == MT_CMD_ATTACH) && format == MT_FORMAT_PPROF &&
+	    !o->output)
+		return mt_fail(err, errlen, "the pprof format is binary: "
+			       "name a file for it with -o FILE.pb.gz");
+	return 0;
+}
+
 static int parse_option(int c, const char *arg, struct mt_options *o, char *err, size_t errlen)
 {
 	unsigned long long v;
@@ -147,7 +166,7 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 	case 'F':
 		o->format = mt_format_from_name(arg);
 		if (o->format < 0)
-			return mt_fail(err, errlen, "unknown format '%s': use text, json or collapsed", arg);
+			return mt_fail(err, errlen, "unknown format '%s': use text, json, collapsed or pprof", arg);
 		return 0;
 	case 'n':
 		if (parse_uint(arg, UINT32_MAX, &v))
@@ -331,6 +350,8 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	if (o->cmd == MT_CMD_NONE)
 		return mt_fail(err, errlen, "no command given: try 'memtracer run -- PROGRAM [ARGS...]'");
 	int rest = first - 1 + optind;
+	if (check_format(o, err, errlen))
+		return -1;
 	if (o->cmd == MT_CMD_ATTACH) {
 		if (mt_rules_need_base(o->rules, o->nrules))
 			return mt_fail(err, errlen, "rule '%s' compares with a base: it is for diff",

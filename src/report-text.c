@@ -23,14 +23,25 @@ int mt_format_from_name(const char *name)
 		return MT_FORMAT_JSON;
 	if (strcmp(name, "collapsed") == 0)
 		return MT_FORMAT_COLLAPSED;
+	if (strcmp(name, "pprof") == 0)
+		return MT_FORMAT_PPROF;
 	return -1;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t len = strlen(s), slen = strlen(suffix);
+
+	return len >= slen && strcmp(s + len - slen, suffix) == 0;
 }
 
 enum mt_format mt_format_from_path(const char *path)
 {
-	size_t len = strlen(path);
-
-	return len >= 5 && strcmp(path + len - 5, ".json") == 0 ? MT_FORMAT_JSON : MT_FORMAT_TEXT;
+	if (has_suffix(path, ".json"))
+		return MT_FORMAT_JSON;
+	if (has_suffix(path, ".pb.gz") || has_suffix(path, ".pprof"))
+		return MT_FORMAT_PPROF;
+	return MT_FORMAT_TEXT;
 }
 
 const char *mt_human_bytes(uint64_t bytes, char *buf, size_t len)

@@ -147,6 +147,25 @@ static void call_site(Dwarf_Die *cudie, Dwarf_Die *inl, const char **file, uint3
 		*line = (uint32_t)ln;
 }
 
+/*
+ * A source file as a path that opens from anywhere (pprof -list, editors):
+ * a relative name is relative to the unit's DW_AT_comp_dir.  A relative
+ * comp_dir (-fdebug-prefix-map=...=.) gives nothing better to join.
+ */
+static char *source_path(Dwarf_Die *cudie, const char *file)
+{
+	Dwarf_Attribute attr;
+	const char *dir = NULL;
+
+	if (file[0] != '/' && dwarf_attr(cudie, DW_AT_comp_dir, &attr))
+		dir = dwarf_formstring(&attr);
+	if (!dir || dir[0] != '/')
+		return xstrdup(file);
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	return xasprintf("%s/%s", dir, file);
+}
+
 struct frame_list {
 	struct mt_frame *v;
 	unsigned n, cap;
@@ -199,7 +218,7 @@ static bool inline_frames(struct mt_symbolizer *sym, Dwfl_Module *mod, uint64_t 
 		f = push_frame(fl, base);
 		name = die_name(&scopes[i]);
 		f->function = name ? mt_clean_name(name, sym->raw_names) : NULL;
-		f->file = file ? xstrdup(file) : NULL;
+		f->file = file ? source_path(cudie, file) : NULL;
 		f->line = line;
 		if (tag == DW_TAG_subprogram)
 			break;

@@ -40,6 +40,7 @@ framework_error() { echo "ERROR: $*" >&2; exit 99; }
 
 require_jq() { [ -n "${JQ:-}" ] && command -v "$JQ" >/dev/null || skip "jq not installed"; }
 require_valgrind() { [ -n "${VALGRIND:-}" ] && command -v "$VALGRIND" >/dev/null || skip "valgrind not installed"; }
+require_go() { [ -n "${GO:-}" ] && command -v "$GO" >/dev/null || skip "go (golang-go) not installed"; }
 require_gdb() { [ -n "${GDB:-}" ] && command -v "$GDB" >/dev/null || skip "gdb not installed"; }
 
 # Runs memtracer with a time limit: a hang is a failure, never a stuck suite.

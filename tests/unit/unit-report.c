@@ -13,6 +13,7 @@
 #include "report.h"
 #include "util.h"
 #include "unit.h"
+#include "unit-profile.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -23,16 +24,6 @@
 #define GLIB_BASE 0x7f3a12800000ULL
 
 static const char *top_srcdir;
-
-static struct mt_frame frame(const char *fn, const char *file, uint32_t line,
-			     const char *module, uint64_t base, uint64_t addr, bool inlined)
-{
-	return (struct mt_frame){
-		.function = fn ? xstrdup(fn) : NULL, .file = file ? xstrdup(file) : NULL,
-		.line = line, .module = module ? xstrdup(module) : NULL,
-		.address = addr, .offset = module ? addr - base : 0, .inlined = inlined,
-	};
-}
 
 static struct mt_profile_site *add_site(struct mt_profile *p, const char *allocator,
 					uint32_t nframes)

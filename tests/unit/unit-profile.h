@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Building blocks of the hand-made profiles the report tests render. */
+#ifndef MT_UNIT_PROFILE_H
+#define MT_UNIT_PROFILE_H
+
+#include <stdbool.h>
+#include "profile.h"
+#include "util.h"
+
+/* A frame of a module loaded at base (module NULL: none), owning copies. */
+static inline struct mt_frame frame(const char *fn, const char *file, uint32_t line,
+				    const char *module, uint64_t base, uint64_t addr,
+				    bool inlined)
+{
+	return (struct mt_frame){
+		.function = fn ? xstrdup(fn) : NULL, .file = file ? xstrdup(file) : NULL,
+		.line = line, .module = module ? xstrdup(module) : NULL,
+		.address = addr, .offset = module ? addr - base : 0, .inlined = inlined,
+	};
+}
+
+#endif
