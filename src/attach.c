@@ -192,10 +192,7 @@ int mt_attach(struct mt_tracer *t, pid_t pid, char *err, size_t errlen)
 
 	if (mt_attach_check(pid, err, errlen) < 0)
 		return -1;
-	t->proc = xcalloc(1, sizeof(*t->proc));
-	t->proc->pid = pid;
-	t->proc->mem.fd = -1;
-	t->proc->tracer = t;
+	t->proc = mt_proc_new(t, pid, 0, mt_proc_cmdline(pid));
 	t->root_pid = pid;
 	/* Threads may be created while we seize: list again until none is new. */
 	while (seize_all(t, pid, &first_err) > 0 && !first_err)
@@ -220,7 +217,7 @@ int mt_attach(struct mt_tracer *t, pid_t pid, char *err, size_t errlen)
 	}
 	t->started = true;
 	t->attached = true;
-	t->start_ns = mt_now_ns();
+	t->start_ns = t->proc->start_ns = mt_now_ns();
 	if (runner)
 		mt_probes_scan(t->proc, runner->tid);
 	else

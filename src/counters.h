@@ -17,6 +17,20 @@ struct mt_counters {
 	uint64_t failed_allocs;		/* allocator returned NULL / error */
 };
 
+/* Adds c into sum, peak included (the sum of peaks bounds the peak of a sum). */
+static inline void mt_counters_add(struct mt_counters *sum, const struct mt_counters *c)
+{
+	sum->allocs += c->allocs;
+	sum->alloc_bytes += c->alloc_bytes;
+	sum->frees += c->frees;
+	sum->freed_bytes += c->freed_bytes;
+	sum->live_allocs += c->live_allocs;
+	sum->live_bytes += c->live_bytes;
+	sum->peak_live_bytes += c->peak_live_bytes;
+	sum->temporary_allocs += c->temporary_allocs;
+	sum->failed_allocs += c->failed_allocs;
+}
+
 struct mt_totals {
 	struct mt_counters c;
 	uint64_t unknown_frees;		/* frees of pointers never seen allocated */

@@ -36,7 +36,7 @@ static uint64_t read_snapshot(struct mt_tracer *t, pid_t tid, const mt_regs_t *r
 }
 
 /* Unwinds from the allocator's caller (see unwind.h) and interns the stack. */
-static uint32_t intern_site(struct mt_tracer *t, const mt_regs_t *regs,
+static uint32_t intern_site(struct mt_tracer *t, struct mt_acct *acct, const mt_regs_t *regs,
 			    uint64_t ret, enum mt_kind kind)
 {
 	mt_regs_t caller = *regs;
@@ -52,7 +52,7 @@ static uint32_t intern_site(struct mt_tracer *t, const mt_regs_t *regs,
 	t->stats.unwind_ns += mt_now_ns() - start;
 	t->stats.unwinds++;
 	t->stats.unwind_frames += depth;
-	return mt_aggtab_intern(t->acct.sites, kind, t->pcs, depth,
+	return mt_aggtab_intern(acct->sites, kind, t->pcs, depth,
 				truncated ? MT_SITE_F_TRUNCATED : 0);
 }
 
@@ -64,12 +64,12 @@ static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *
 		return;
 	/* operator delete tail-calling free: one free, already counted. */
 	if (task->last_free_sp == sp && task->last_free_ptr == ptr &&
-	    !mt_live_lookup(t->acct.live, ptr)) {
-		t->acct.totals.events--;
-		t->acct.totals.nested_calls++;
+	    !mt_live_lookup(task->proc->acct.live, ptr)) {
+		task->proc->acct.totals.events--;
+		task->proc->acct.totals.nested_calls++;
 		return;
 	}
-	mt_acct_free(&t->acct, &task->acct, ptr);
+	mt_acct_free(&task->proc->acct, &task->acct, ptr);
 	task->last_free_sp = sp;
 	task->last_free_ptr = ptr;
 }
@@ -112,7 +112,7 @@ static void read_request(const mt_regs_t *regs, enum mt_kind kind, struct mt_pen
 	}
 }
 
-static void abandon(struct mt_tracer *t, const struct mt_pending *p);
+static void abandon(struct mt_acct *acct, const struct mt_pending *p);
 
 static bool is_realloc(enum mt_kind kind)
 {
@@ -138,10 +138,10 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	 * to it.  Only the outermost call counts.
 	 */
 	if (mt_probes_inside_allocator(task->proc, ret) || task->npend) {
-		t->acct.totals.nested_calls++;
+		task->proc->acct.totals.nested_calls++;
 		return;
 	}
-	t->acct.totals.events++;
+	task->proc->acct.totals.events++;
 	if (mt_kind_is_free(kind)) {
 		on_free(t, task, regs);
 		return;
@@ -151,15 +151,15 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	p->ret = ret;
 	p->kind = (uint8_t)kind;
 	read_request(regs, kind, p);
-	p->site = p->size >= t->acct.min_size ? intern_site(t, regs, ret, kind) : MT_SITE_NONE;
+	p->site = p->size >= task->proc->acct.min_size ? intern_site(t, &task->proc->acct, regs, ret, kind) : MT_SITE_NONE;
 	if (is_realloc(kind) && p->aux) {
-		p->realloc_old = mt_acct_detach(&t->acct, p->aux, &p->old);
+		p->realloc_old = mt_acct_detach(&task->proc->acct, p->aux, &p->old);
 		p->realloc_unknown = !p->realloc_old;
 	}
 	if (mt_retsite_arm(t, task, p) < 0) {
 		/* Cannot see this call return: count what is known now. */
 		debug_msg("no return capture at %#lx", (unsigned long)ret);
-		abandon(t, p);
+		abandon(&task->proc->acct, p);
 		task->npend--;
 	}
 }
@@ -169,15 +169,15 @@ static void settle_realloc_old(struct mt_tracer *t, struct mt_task *task,
 			       const struct mt_pending *p)
 {
 	if (p->realloc_old)
-		mt_acct_free_detached(&t->acct, &task->acct, &p->old);
+		mt_acct_free_detached(&task->proc->acct, &task->acct, &p->old);
 	else if (p->realloc_unknown)
-		mt_acct_free(&t->acct, &task->acct, p->aux);	/* counts the unknown free */
+		mt_acct_free(&task->proc->acct, &task->acct, p->aux);	/* counts the unknown free */
 }
 
 static void complete(struct mt_tracer *t, struct mt_task *task,
 		     const struct mt_pending *p, uint64_t result)
 {
-	struct mt_acct *acct = &t->acct;
+	struct mt_acct *acct = &task->proc->acct;
 	uint64_t ptr = result;
 
 	switch (mt_kind_class(p->kind)) {
@@ -215,17 +215,17 @@ static void complete(struct mt_tracer *t, struct mt_task *task,
 
 /* A pending call that will never return normally: longjmp or an exception
  * (operator new throwing bad_alloc) unwound its frame. */
-static void abandon(struct mt_tracer *t, const struct mt_pending *p)
+static void abandon(struct mt_acct *acct, const struct mt_pending *p)
 {
 	if (p->realloc_old)
-		mt_acct_reattach(&t->acct, &p->old);
-	mt_acct_failed(&t->acct, p->site);
+		mt_acct_reattach(acct, &p->old);
+	mt_acct_failed(acct, p->site);
 }
 
 void mt_probe_prune(struct mt_tracer *t, struct mt_task *task, uint64_t sp)
 {
 	while (task->npend && task->pend[task->npend - 1].entry_sp < sp) {
-		abandon(t, &task->pend[task->npend - 1]);
+		abandon(&task->proc->acct, &task->pend[task->npend - 1]);
 		task->npend--;
 	}
 }
@@ -246,7 +246,7 @@ bool mt_probe_return(struct mt_tracer *t, struct mt_task *task, const mt_regs_t 
 		t->stats.return_stops++;
 		/* Pendings pushed after this one with deeper frames are gone. */
 		while (task->npend - 1 > i && task->pend[task->npend - 1].entry_sp < entry_sp) {
-			abandon(t, &task->pend[task->npend - 1]);
+			abandon(&task->proc->acct, &task->pend[task->npend - 1]);
 			task->npend--;
 		}
 		if (resume_ip)

@@ -33,26 +33,57 @@ static int shell_status(const struct mt_tracer *t)
 	return MT_EXIT_TRACE;
 }
 
+/* How a process ended, from its wait status (root: the run's). */
+static void set_exit(struct mt_profile *prof, bool done, int status)
+{
+	if (!done) {
+		prof->exit_kind = MT_EXIT_UNKNOWN;	/* still running: we left it */
+	} else if (WIFSIGNALED(status)) {
+		prof->exit_kind = MT_EXIT_SIGNAL;
+		prof->exit_value = WTERMSIG(status);
+	} else if (WIFEXITED(status)) {
+		prof->exit_kind = MT_EXIT_CODE;
+		prof->exit_value = WEXITSTATUS(status);
+	}
+}
+
+static struct mt_profile *process_profile(const struct mt_tracer *t, const struct mt_proc *proc,
+					  const struct mt_profile_opts *popts)
+{
+	struct mt_profile *prof = mt_profile_build(&proc->acct, &proc->modules, popts);
+	bool root = proc == t->proc;
+
+	prof->command = xstrdup(proc->command);
+	prof->pid = proc->pid;
+	prof->ppid = proc->ppid;
+	if (root)
+		set_exit(prof, !t->attached || t->root_done, t->root_status);
+	else
+		set_exit(prof, proc->done, proc->status);
+	prof->duration = (double)((root || !proc->end_ns ? t->end_ns : proc->end_ns) -
+				  (root ? t->start_ns : proc->start_ns)) / 1e9;
+	return prof;
+}
+
 static struct mt_profile *make_profile(const struct mt_tracer *t, const struct mt_options *o)
 {
 	struct mt_profile_opts popts = {
 		.raw_names = o->raw_names, .debug_dir = o->debug_dir,
 		.wrappers = (char **)o->wrappers,
 	};
-	struct mt_profile *prof = mt_profile_build(&t->acct, &t->modules, &popts);
+	struct mt_profile *prof;
 
-	prof->command = xstrdup(t->command);
-	prof->pid = t->root_pid;
-	if (t->attached && !t->root_done) {
-		prof->exit_kind = MT_EXIT_UNKNOWN;	/* still running: we left it */
-	} else if (WIFSIGNALED(t->root_status)) {
-		prof->exit_kind = MT_EXIT_SIGNAL;
-		prof->exit_value = WTERMSIG(t->root_status);
-	} else if (WIFEXITED(t->root_status)) {
-		prof->exit_kind = MT_EXIT_CODE;
-		prof->exit_value = WEXITSTATUS(t->root_status);
+	if (o->follow_forks) {
+		struct mt_profile **procs = xcalloc(t->nprocs, sizeof(*procs));
+
+		for (size_t i = 0; i < t->nprocs; i++)
+			procs[i] = process_profile(t, t->procs[i], &popts);
+		prof = mt_profile_combine(procs, t->nprocs);
+		/* Followed at every event in every process: exact. */
+		prof->totals.c.peak_live_bytes = t->peak_live_bytes;
+	} else {
+		prof = process_profile(t, t->proc, &popts);
 	}
-	prof->duration = (double)(t->end_ns - t->start_ns) / 1e9;
 	free(prof->engine);
 	prof->engine = xstrdup("int3");
 	prof->max_sites = o->max_sites;
@@ -261,10 +292,14 @@ static int cmd_report(const struct mt_options *o)
 		mt_profile_free(prof);
 		return MT_EXIT_USAGE;
 	}
-	if (o->wrappers[0])
-		mt_profile_pick_sites(prof, (char **)o->wrappers, true);
-	if (o->min_size)
-		filter_min_size(prof, o->min_size);
+	for (size_t i = 0; i <= prof->nprocs; i++) {
+		struct mt_profile *p = i ? prof->procs[i - 1] : prof;
+
+		if (o->wrappers[0])
+			mt_profile_pick_sites(p, (char **)o->wrappers, true);
+		if (o->min_size)
+			filter_min_size(p, o->min_size);
+	}
 	mt_profile_sort(prof, o->sort);
 	out = open_plain_output(o);
 	status = out ? close_output(out, o, emit(out, prof, o)) : MT_EXIT_USAGE;

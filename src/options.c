@@ -42,6 +42,7 @@ static const struct option long_options[] = {
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "fail-exit-code", required_argument, NULL, OPT_FAIL_EXIT_CODE },
 	{ "value", required_argument, NULL, OPT_VALUE },
+	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -80,6 +81,8 @@ void mt_usage(FILE *out)
 	      "                         g_malloc*): the site shown is its caller; repeatable\n"
 	      "      --no-demangle      keep C++ and Rust names as in the symbol table\n"
 	      "      --debug-dir DIR    look for separate debug files in DIR too\n"
+	      "  -f, --follow-forks     run: trace every child process too (fork, vfork,\n"
+	      "                         posix_spawn), one profile per process and totals\n"
 	      "      --duration SECS    attach: detach after SECS seconds\n"
 	      "      --fail-if RULE     exit with --fail-exit-code when RULE holds: [SCOPE]\n"
 	      "                         METRIC OP VALUE, e.g. 'peak_live_bytes > 64MiB',\n"
@@ -253,6 +256,9 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 	case 'q':
 		o->quiet = true;
 		return 0;
+	case 'f':
+		o->follow_forks = true;
+		return 0;
 	case 'h':
 		o->cmd = MT_CMD_HELP;
 		return 0;
@@ -333,7 +339,7 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	/* getopt on the slice after the command; '+' stops at the program. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc - first + 1, argv + first - 1, "+o:F:n:s:qhV",
+	while ((c = getopt_long(argc - first + 1, argv + first - 1, "+o:F:n:s:fqhV",
 				long_options, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			const char *bad = argv[first - 1 + optind - 1];
@@ -352,6 +358,9 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	int rest = first - 1 + optind;
 	if (check_format(o, err, errlen))
 		return -1;
+	if (o->follow_forks && o->cmd != MT_CMD_RUN)
+		return mt_fail(err, errlen, "--follow-forks is for run: attach traces the one process "
+			       "it is given and releases its new children intact");
 	if (o->cmd == MT_CMD_ATTACH) {
 		if (mt_rules_need_base(o->rules, o->nrules))
 			return mt_fail(err, errlen, "rule '%s' compares with a base: it is for diff",

@@ -51,6 +51,7 @@ struct mt_options {
 	enum mt_value value;	/* --value, for collapsed stacks */
 	bool stacks;
 	bool quiet;
+	bool follow_forks;	/* -f: trace every descendant, one profile each */
 };
 
 /*

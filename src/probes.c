@@ -150,7 +150,7 @@ static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module
 	struct scan_ctx c = { .mod = mod };
 	int err;
 
-	mt_modules_add(&proc->tracer->modules, mod);
+	mt_modules_add(&proc->modules, mod);
 	if (mt_elf_symbols(mod->path, on_symbol, &c) < 0)
 		return;
 	if (c.n)	/* c.fns is NULL when the module has no allocator */

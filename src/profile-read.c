@@ -144,17 +144,11 @@ static void read_module(struct reader *rd, json_t *obj, struct mt_module *m)
 	m->build_id = get_str(rd, obj, "build_id", true, "module");
 }
 
-static void read_header(struct reader *rd, json_t *root, struct mt_profile *p)
+/* How the process ended: exit_signal, else exit_status, else unknown. */
+static void read_exit(json_t *obj, struct mt_profile *p)
 {
-	json_t *status = json_object_get(root, "exit_status"), *sig = json_object_get(root, "exit_signal");
+	json_t *status = json_object_get(obj, "exit_status"), *sig = json_object_get(obj, "exit_signal");
 
-	p->command = get_str(rd, root, "command", true, "profile");
-	p->pid = (int)json_integer_value(json_object_get(root, "pid"));
-	p->duration = json_number_value(json_object_get(root, "duration"));
-	p->engine = get_str(rd, root, "engine", true, "profile");
-	p->max_sites = (uint32_t)json_integer_value(json_object_get(root, "max_sites"));
-	p->depth = (uint32_t)json_integer_value(json_object_get(root, "depth"));
-	p->min_size = (uint64_t)json_integer_value(json_object_get(root, "min_size"));
 	if (json_is_integer(sig)) {
 		p->exit_kind = MT_EXIT_SIGNAL;
 		p->exit_value = (int)json_integer_value(sig);
@@ -162,14 +156,25 @@ static void read_header(struct reader *rd, json_t *root, struct mt_profile *p)
 		p->exit_kind = MT_EXIT_CODE;
 		p->exit_value = (int)json_integer_value(status);
 	}
+	p->duration = json_number_value(json_object_get(obj, "duration"));
 }
 
-static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
+static void read_header(struct reader *rd, json_t *root, struct mt_profile *p)
 {
-	json_t *totals = json_object_get(root, "totals"), *sites = json_object_get(root, "sites");
-	json_t *mods = json_object_get(root, "modules");
+	p->command = get_str(rd, root, "command", true, "profile");
+	p->pid = (int)json_integer_value(json_object_get(root, "pid"));
+	p->engine = get_str(rd, root, "engine", true, "profile");
+	p->max_sites = (uint32_t)json_integer_value(json_object_get(root, "max_sites"));
+	p->depth = (uint32_t)json_integer_value(json_object_get(root, "depth"));
+	p->min_size = (uint64_t)json_integer_value(json_object_get(root, "min_size"));
+	read_exit(root, p);
+}
 
-	read_header(rd, root, p);
+/* totals and sites, of the whole profile or of one process. */
+static void read_counts(struct reader *rd, json_t *obj, struct mt_profile *p)
+{
+	json_t *totals = json_object_get(obj, "totals"), *sites = json_object_get(obj, "sites");
+
 	if (!json_is_object(totals)) {
 		bad(rd, "\"totals\" missing: not a complete memtracer profile");
 		return;
@@ -185,11 +190,52 @@ static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
 	p->sites = xcalloc(json_array_size(sites) + 1, sizeof(*p->sites));
 	for (size_t i = 0; i < json_array_size(sites) && !rd->failed; i++, p->nsites++)
 		read_site(rd, json_array_get(sites, i), &p->sites[i], i);
-	if (json_is_array(mods)) {
+}
+
+/* --follow-forks profiles: each process's own (optional). */
+static void read_processes(struct reader *rd, json_t *root, struct mt_profile *p)
+{
+	json_t *procs = json_object_get(root, "processes");
+
+	if (!procs)
+		return;
+	if (!json_is_array(procs) || json_array_size(procs) == 0) {
+		bad(rd, "\"processes\" is not a list of processes");
+		return;
+	}
+	p->procs = xcalloc(json_array_size(procs), sizeof(*p->procs));
+	for (size_t i = 0; i < json_array_size(procs) && !rd->failed; i++) {
+		json_t *obj = json_array_get(procs, i);
+		struct mt_profile *q = xcalloc(1, sizeof(*q));
+
+		p->procs[p->nprocs++] = q;
+		if (!json_is_object(obj)) {
+			bad(rd, "process %zu is not an object", i);
+			return;
+		}
+		q->command = get_str(rd, obj, "command", true, "process");
+		q->pid = (int)json_integer_value(json_object_get(obj, "pid"));
+		q->ppid = (int)json_integer_value(json_object_get(obj, "ppid"));
+		q->min_size = p->min_size;
+		q->max_sites = p->max_sites;
+		read_exit(obj, q);
+		read_counts(rd, obj, q);
+	}
+}
+
+static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
+{
+	json_t *mods = json_object_get(root, "modules");
+
+	read_header(rd, root, p);
+	read_counts(rd, root, p);
+	if (!rd->failed && json_is_array(mods)) {
 		p->modules = xcalloc(json_array_size(mods) + 1, sizeof(*p->modules));
 		for (size_t i = 0; i < json_array_size(mods) && !rd->failed; i++, p->nmodules++)
 			read_module(rd, json_array_get(mods, i), &p->modules[i]);
 	}
+	if (!rd->failed)
+		read_processes(rd, root, p);
 }
 
 struct mt_profile *mt_profile_read(const char *path, char *err, size_t errlen)

@@ -85,7 +85,7 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static void copy_frame(struct mt_frame *dst, const struct mt_frame *src)
+void mt_frame_copy(struct mt_frame *dst, const struct mt_frame *src)
 {
 	*dst = *src;
 	dst->function = dup_or_null(src->function);
@@ -117,7 +117,7 @@ static void build_site(struct mt_profile_site *ps, struct mt_aggtab *tab, uint32
 
 		ps->frames = xgrow(ps->frames, &cap, ps->nframes + pf->n, sizeof(*ps->frames));
 		for (unsigned j = 0; j < pf->n; j++)
-			copy_frame(&ps->frames[ps->nframes++], &pf->v[j]);
+			mt_frame_copy(&ps->frames[ps->nframes++], &pf->v[j]);
 	}
 	if (!ps->frames)
 		ps->frames = xcalloc(1, sizeof(*ps->frames));
@@ -236,6 +236,9 @@ void mt_profile_free(struct mt_profile *prof)
 		free(prof->modules[i].build_id);
 	}
 	free(prof->modules);
+	for (size_t i = 0; i < prof->nprocs; i++)
+		mt_profile_free(prof->procs[i]);
+	free(prof->procs);
 	free(prof->command);
 	free(prof->engine);
 	free(prof);
@@ -339,4 +342,6 @@ void mt_profile_sort(struct mt_profile *prof, enum mt_sort key)
 	sort_key = key;
 	if (prof->nsites > 1)	/* sites may be NULL when there are none */
 		qsort(prof->sites, prof->nsites, sizeof(*prof->sites), cmp_sites);
+	for (size_t i = 0; i < prof->nprocs; i++)
+		mt_profile_sort(prof->procs[i], key);
 }

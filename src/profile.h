@@ -41,6 +41,7 @@ enum mt_exit_kind { MT_EXIT_UNKNOWN, MT_EXIT_CODE, MT_EXIT_SIGNAL };
 struct mt_profile {
 	char *command;			/* program and arguments, space-joined */
 	int pid;
+	int ppid;			/* in procs[]: the parent's pid; 0 for the root */
 	enum mt_exit_kind exit_kind;
 	int exit_value;			/* exit code or signal number */
 	double duration;		/* seconds, wall clock */
@@ -52,6 +53,10 @@ struct mt_profile {
 	size_t nsites;
 	struct mt_module *modules;
 	size_t nmodules;
+	/* --follow-forks: each process's own profile, the root first; the
+	 * profile holding them is all of them combined.  NULL otherwise. */
+	struct mt_profile **procs;
+	size_t nprocs;
 };
 
 struct mt_acct;
@@ -83,6 +88,19 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct,
  */
 void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers, bool from_saved);
 void mt_profile_free(struct mt_profile *prof);
+/* A deep copy of a frame (its strings duplicated). */
+void mt_frame_copy(struct mt_frame *dst, const struct mt_frame *src);
+
+/*
+ * The profile of several processes together (--follow-forks), taking
+ * ownership of procs[0..n) (the root first), which it keeps as its procs:
+ * the root's command, pid and end; counters summed; sites with the same
+ * allocator and symbolized stack (function, file, line, module, offset)
+ * merged into one, as a forked worker runs its parent's code; modules of
+ * all.  A merged site's peak is the sum of its peaks (an upper bound);
+ * the caller sets totals.c.peak_live_bytes to the run's true peak.
+ */
+struct mt_profile *mt_profile_combine(struct mt_profile **procs, size_t n);
 
 /*
  * Reads a JSON profile.  Returns it, or NULL with a one-line message in err
@@ -94,7 +112,8 @@ struct mt_profile *mt_profile_read(const char *path, char *err, size_t errlen);
 enum mt_sort { MT_SORT_BYTES, MT_SORT_COUNT, MT_SORT_LIVE, MT_SORT_PEAK };
 /* Parses "bytes" | "count" | "live" | "peak"; -1 when unknown. */
 int mt_sort_from_name(const char *name);
-/* Sorts prof->sites, descending by key, ties by bytes then by first frame. */
+/* Sorts prof->sites (and each process's), descending by key, ties by bytes
+ * then by first frame. */
 void mt_profile_sort(struct mt_profile *prof, enum mt_sort key);
 
 #endif

@@ -99,31 +99,65 @@ static json_t *module_json(const struct mt_module *m)
 	return obj;
 }
 
+static void add_exit(json_t *obj, const struct mt_profile *p)
+{
+	int status = p->exit_kind == MT_EXIT_SIGNAL ? 128 + p->exit_value : p->exit_value;
+
+	json_object_set_new(obj, "exit_status",
+			    p->exit_kind == MT_EXIT_UNKNOWN ? json_null() : json_integer(status));
+	json_object_set_new(obj, "exit_signal",
+			    p->exit_kind == MT_EXIT_SIGNAL ? json_integer(p->exit_value) : json_null());
+	json_object_set_new(obj, "duration", json_real(p->duration));
+}
+
+static json_t *sites_json(const struct mt_profile *p)
+{
+	json_t *sites = json_array();
+
+	for (size_t i = 0; i < p->nsites; i++)
+		json_array_append_new(sites, site_json(&p->sites[i]));
+	return sites;
+}
+
+/* One process of a --follow-forks run: who it is, and its own profile. */
+static json_t *process_json(const struct mt_profile *p)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "pid", json_integer(p->pid));
+	json_object_set_new(obj, "ppid", json_integer(p->ppid));
+	json_object_set_new(obj, "command", str_or_null(p->command));
+	add_exit(obj, p);
+	json_object_set_new(obj, "totals", totals_json(&p->totals));
+	json_object_set_new(obj, "sites", sites_json(p));
+	return obj;
+}
+
 static json_t *profile_json(const struct mt_profile *p)
 {
-	json_t *root = json_object(), *sites = json_array(), *mods = json_array();
-	int status = p->exit_kind == MT_EXIT_SIGNAL ? 128 + p->exit_value : p->exit_value;
+	json_t *root = json_object(), *mods = json_array();
 
 	json_object_set_new(root, "format", json_string(MT_PROFILE_FORMAT));
 	json_object_set_new(root, "version", json_integer(MT_PROFILE_VERSION));
 	json_object_set_new(root, "command", str_or_null(p->command));
 	json_object_set_new(root, "pid", json_integer(p->pid));
-	json_object_set_new(root, "exit_status",
-			    p->exit_kind == MT_EXIT_UNKNOWN ? json_null() : json_integer(status));
-	json_object_set_new(root, "exit_signal",
-			    p->exit_kind == MT_EXIT_SIGNAL ? json_integer(p->exit_value) : json_null());
-	json_object_set_new(root, "duration", json_real(p->duration));
+	add_exit(root, p);
 	json_object_set_new(root, "engine", str_or_null(p->engine));
 	json_object_set_new(root, "max_sites", json_integer(p->max_sites));
 	json_object_set_new(root, "depth", json_integer(p->depth));
 	json_object_set_new(root, "min_size", uint_json(p->min_size));
 	json_object_set_new(root, "totals", totals_json(&p->totals));
-	for (size_t i = 0; i < p->nsites; i++)
-		json_array_append_new(sites, site_json(&p->sites[i]));
-	json_object_set_new(root, "sites", sites);
+	json_object_set_new(root, "sites", sites_json(p));
 	for (size_t i = 0; i < p->nmodules; i++)
 		json_array_append_new(mods, module_json(&p->modules[i]));
 	json_object_set_new(root, "modules", mods);
+	if (p->procs) {
+		json_t *procs = json_array();
+
+		for (size_t i = 0; i < p->nprocs; i++)
+			json_array_append_new(procs, process_json(p->procs[i]));
+		json_object_set_new(root, "processes", procs);
+	}
 	return root;
 }
 

@@ -19,6 +19,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "strtab.h"
 #include "util.h"
 #include "pprof.pb-c.h"
 
@@ -28,82 +29,17 @@
 #include <string.h>
 #include <zlib.h>
 
-/* Interns strings: each distinct key gets the next index from 0. */
-struct intern {
-	char **keys;		/* by index */
-	size_t n, cap;
-	size_t *slots;		/* open addressing: index + 1, 0 empty */
-	size_t nslots;		/* power of two */
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return mt_hash64(h);
-}
-
-static void intern_rehash(struct intern *t)
-{
-	size_t mask;
-
-	free(t->slots);
-	t->nslots = t->nslots ? t->nslots * 2 : 64;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	mask = t->nslots - 1;
-	for (size_t i = 0; i < t->n; i++) {
-		size_t s = hash_str(t->keys[i]) & mask;
-
-		while (t->slots[s])
-			s = (s + 1) & mask;
-		t->slots[s] = i + 1;
-	}
-}
-
-/* The index of key, and whether it was new (the table keeps a copy). */
-static size_t intern(struct intern *t, const char *key, bool *added)
-{
-	size_t mask, s;
-
-	if ((t->n + 1) * 2 > t->nslots)
-		intern_rehash(t);
-	mask = t->nslots - 1;
-	for (s = hash_str(key) & mask; t->slots[s]; s = (s + 1) & mask) {
-		if (strcmp(t->keys[t->slots[s] - 1], key) == 0) {
-			if (added)
-				*added = false;
-			return t->slots[s] - 1;
-		}
-	}
-	t->keys = xgrow(t->keys, &t->cap, t->n + 1, sizeof(*t->keys));
-	t->keys[t->n] = xstrdup(key);
-	t->slots[s] = ++t->n;
-	if (added)
-		*added = true;
-	return t->n - 1;
-}
-
-static void intern_free(struct intern *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->keys[i]);
-	free(t->keys);
-	free(t->slots);
-}
-
 /* The message under construction, and the tables that deduplicate it. */
 struct builder {
 	const struct mt_profile *prof;
 	Pprof__Profile msg;
-	struct intern strings, functions, locations;
+	struct mt_strtab strings, functions, locations;
 	size_t cap_sample, cap_location, cap_function, cap_comment;
 };
 
 static int64_t str_id(struct builder *b, const char *s)
 {
-	return (int64_t)intern(&b->strings, s ? s : "", NULL);
+	return (int64_t)mt_strtab_intern(&b->strings, s ? s : "", NULL);
 }
 
 static Pprof__ValueType *value_type(struct builder *b, const char *type, const char *unit)
@@ -197,7 +133,7 @@ static uint64_t function_id(struct builder *b, const char *name, const char *fil
 {
 	char *key = xasprintf("%s%c%s", name, 1, file ? file : "");
 	bool added;
-	size_t idx = intern(&b->functions, key, &added);
+	size_t idx = mt_strtab_intern(&b->functions, key, &added);
 
 	free(key);
 	if (added) {
@@ -252,7 +188,7 @@ static uint64_t location_id(struct builder *b, const struct mt_frame *f, uint32_
 	char *key = xasprintf("%s%c%" PRIx64 "%c%s", outer->module ? outer->module : "", 1,
 			      outer->address, 1, outer->function ? outer->function : "");
 	bool added;
-	size_t idx = intern(&b->locations, key, &added);
+	size_t idx = mt_strtab_intern(&b->locations, key, &added);
 	Pprof__Location *loc;
 
 	free(key);
@@ -306,10 +242,23 @@ static void add_stack(struct builder *b, Pprof__Sample *smp, const struct mt_pro
 	}
 }
 
-static void add_sample(struct builder *b, const struct mt_profile_site *s)
+static Pprof__Label *label(struct builder *b, const char *key, const char *str, int64_t num)
+{
+	Pprof__Label *lbl = xmalloc(sizeof(*lbl));
+
+	pprof__label__init(lbl);
+	lbl->key = str_id(b, key);
+	if (str)
+		lbl->str = str_id(b, str);
+	else
+		lbl->num = num;
+	return lbl;
+}
+
+/* A sample per site; pid > 0 (--follow-forks) labels it with its process. */
+static void add_sample(struct builder *b, const struct mt_profile_site *s, int pid)
 {
 	Pprof__Sample *smp = xmalloc(sizeof(*smp));
-	Pprof__Label *lbl = xmalloc(sizeof(*lbl));
 	const int64_t values[NVALUES] = {
 		(int64_t)s->c.allocs, (int64_t)s->c.alloc_bytes,
 		(int64_t)s->c.live_allocs, (int64_t)s->c.live_bytes,
@@ -320,12 +269,10 @@ static void add_sample(struct builder *b, const struct mt_profile_site *s)
 	smp->n_value = NVALUES;
 	smp->value = xmalloc(sizeof(values));
 	memcpy(smp->value, values, sizeof(values));
-	pprof__label__init(lbl);
-	lbl->key = str_id(b, "allocator");
-	lbl->str = str_id(b, s->allocator);
-	smp->n_label = 1;
-	smp->label = xmalloc(sizeof(*smp->label));
-	smp->label[0] = lbl;
+	smp->label = xcalloc(2, sizeof(*smp->label));
+	smp->label[smp->n_label++] = label(b, "allocator", s->allocator, 0);
+	if (pid > 0)
+		smp->label[smp->n_label++] = label(b, "pid", NULL, pid);
 	b->msg.sample = xgrow(b->msg.sample, &b->cap_sample, b->msg.n_sample + 1,
 			      sizeof(*b->msg.sample));
 	b->msg.sample[b->msg.n_sample++] = smp;
@@ -369,8 +316,16 @@ static void build(struct builder *b, const struct mt_profile *prof, enum mt_sort
 	str_id(b, "");		/* string 0 must be the empty string */
 	add_sample_types(b, sort);
 	add_mappings(b);
-	for (size_t i = 0; i < prof->nsites; i++)
-		add_sample(b, &prof->sites[i]);
+	if (prof->nprocs) {
+		/* Each process's own sites: pprof sums equal stacks itself, and
+		 * -tagfocus=pid=N shows one process. */
+		for (size_t i = 0; i < prof->nprocs; i++)
+			for (size_t j = 0; j < prof->procs[i]->nsites; j++)
+				add_sample(b, &prof->procs[i]->sites[j], prof->procs[i]->pid);
+	} else {
+		for (size_t i = 0; i < prof->nsites; i++)
+			add_sample(b, &prof->sites[i], 0);
+	}
 	add_comments(b);
 	b->msg.duration_nanos = (int64_t)(prof->duration * 1e9);
 	b->msg.n_string_table = b->strings.n;
@@ -416,9 +371,9 @@ static void destroy(struct builder *b)
 		free(m->function[i]);
 	free(m->function);
 	free(m->comment);
-	intern_free(&b->strings);	/* owns string_table */
-	intern_free(&b->functions);
-	intern_free(&b->locations);
+	mt_strtab_free(&b->strings);	/* owns string_table */
+	mt_strtab_free(&b->functions);
+	mt_strtab_free(&b->locations);
 }
 
 /* gzip-compresses len bytes of buf onto out.  Returns 0 or -errno. */

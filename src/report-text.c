@@ -130,6 +130,9 @@ static void header(FILE *out, const struct mt_profile *p)
 			grouped(p->totals.overflow_events, n1, sizeof(n1)));
 	if (p->exit_kind == MT_EXIT_UNKNOWN)
 		fputs("  live figures cover only the allocations seen while attached\n", out);
+	if (p->nprocs)
+		fprintf(out, "  totals of %zu processes (--follow-forks); peak live is of all of them "
+			"together\n", p->nprocs);
 }
 
 static const char *sort_name(enum mt_sort key)
@@ -281,17 +284,56 @@ static void functions_table(FILE *out, const struct mt_profile *p, unsigned top)
 	free(t.index);
 }
 
-int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
+static void sites_table(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
 {
 	size_t shown = opts->top && opts->top < p->nsites ? opts->top : p->nsites;
 
-	errno = 0;
-	header(out, p);
 	fprintf(out, "\nTop %zu call sites by %s (of %zu):\n", shown, sort_name(opts->sort), p->nsites);
 	fprintf(out, "  %11s %10s %10s %11s %11s  %-8s %s\n",
 		"bytes", "count", "average", "live@exit", "peak", "kind", "site");
 	for (size_t i = 0; i < shown; i++)
 		print_site(out, &p->sites[i], opts->stacks);
+}
+
+/* --follow-forks: one line per process, then each one that allocated. */
+static void processes(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
+{
+	fprintf(out, "\nProcesses (%zu):\n", p->nprocs);
+	fprintf(out, "  %8s %8s %10s %11s %11s  %-12s %s\n",
+		"pid", "parent", "count", "bytes", "live@exit", "end", "command");
+	for (size_t i = 0; i < p->nprocs; i++) {
+		const struct mt_profile *q = p->procs[i];
+		char n1[32], b1[32], b2[32], end[32];
+
+		if (q->exit_kind == MT_EXIT_CODE)
+			snprintf(end, sizeof(end), "status %d", q->exit_value);
+		else if (q->exit_kind == MT_EXIT_SIGNAL)
+			snprintf(end, sizeof(end), "SIG%s", sigabbrev_np(q->exit_value) ?
+				 sigabbrev_np(q->exit_value) : "?");
+		else
+			snprintf(end, sizeof(end), "running");
+		fprintf(out, "  %8d %8d %10s %11s %11s  %-12s %s\n", q->pid, q->ppid,
+			grouped(q->totals.c.allocs, n1, sizeof(n1)),
+			mt_human_bytes(q->totals.c.alloc_bytes, b1, sizeof(b1)),
+			mt_human_bytes(q->totals.c.live_bytes, b2, sizeof(b2)), end,
+			q->command ? q->command : "?");
+	}
+	for (size_t i = 0; i < p->nprocs; i++) {
+		if (!p->procs[i]->totals.c.allocs && !p->procs[i]->totals.c.frees)
+			continue;
+		fprintf(out, "\n== process %d, child of %d ==\n", p->procs[i]->pid, p->procs[i]->ppid);
+		header(out, p->procs[i]);
+		sites_table(out, p->procs[i], opts);
+	}
+}
+
+int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
+{
+	errno = 0;
+	header(out, p);
+	sites_table(out, p, opts);
 	functions_table(out, p, opts->top);
+	if (p->nprocs)
+		processes(out, p, opts);
 	return ferror(out) ? -(errno ? errno : EIO) : 0;
 }

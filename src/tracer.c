@@ -29,7 +29,6 @@ void mt_tracer_init(struct mt_tracer *t, const struct mt_options *opts)
 {
 	memset(t, 0, sizeof(*t));
 	t->opts = opts;
-	mt_acct_init(&t->acct, opts->max_sites, opts->min_size);
 	/* Call-site-only stacks need no CFI: the return address is exact. */
 	t->unwinder = mt_unwinder_find(opts->depth == 1 ? "retaddr" :
 				       opts->unwinder ? opts->unwinder : MT_DEFAULT_UNWINDER);
@@ -39,39 +38,15 @@ void mt_tracer_init(struct mt_tracer *t, const struct mt_options *opts)
 	t->pcs = xcalloc(opts->depth + 1, sizeof(*t->pcs));
 }
 
-static void proc_reset(struct mt_proc *proc)
-{
-	mt_mem_close(&proc->mem);
-	mt_bptab_clear(&proc->bps);
-	mt_xol_clear(&proc->xol);
-	free(proc->hooked);
-	proc->hooked = NULL;
-	proc->nhooked = proc->caphooked = 0;
-	mt_maps_free(proc->scanned, proc->nscanned);
-	proc->scanned = NULL;
-	proc->nscanned = proc->capscanned = 0;
-	proc->r_debug = proc->trampoline = 0;
-	proc->allocators = 0;
-}
-
 void mt_tracer_destroy(struct mt_tracer *t)
 {
-	if (t->proc) {
-		proc_reset(t->proc);
-		free(t->proc);
-	}
+	for (size_t i = 0; i < t->nprocs; i++)
+		mt_proc_free(t->procs[i]);
+	free(t->procs);
 	mt_tasktab_destroy(&t->tasks);
-	free(t->command);
 	t->unwinder->destroy(t->unwind_ctx);
 	free(t->snap.data);
 	free(t->pcs);
-	mt_modules_destroy(&t->modules);
-	mt_acct_destroy(&t->acct);
-}
-
-struct mt_proc *mt_tracer_proc(struct mt_tracer *t, pid_t pid)
-{
-	return t->proc && t->proc->pid == pid ? t->proc : NULL;
 }
 
 static void resume(struct mt_task *task, int sig)
@@ -102,11 +77,21 @@ static void resume_from_bp(struct mt_task *task, mt_regs_t *regs, const struct m
 	resume(task, 0);
 }
 
+/* Follows the bytes live in all processes together, for the run's peak. */
+static void track_live(struct mt_tracer *t, uint64_t before, uint64_t after)
+{
+	t->live_bytes += after - before;	/* modular: a decrease works too */
+	if (t->live_bytes > t->peak_live_bytes)
+		t->peak_live_bytes = t->live_bytes;
+}
+
 static bool on_trampoline(struct mt_tracer *t, struct mt_task *task, mt_regs_t *regs)
 {
-	uint64_t ip;
+	uint64_t ip, live = task->proc->acct.totals.c.live_bytes;
+	bool ours = mt_probe_return(t, task, regs, task->proc->trampoline, true, &ip);
 
-	if (!mt_probe_return(t, task, regs, task->proc->trampoline, true, &ip))
+	track_live(t, live, task->proc->acct.totals.c.live_bytes);
+	if (!ours)
 		return false;
 	mt_regs_set_ip(regs, ip);
 	if (ptrace(PTRACE_SETREGS, task->tid, 0, regs) < 0 && errno != ESRCH)
@@ -121,7 +106,7 @@ static bool on_trap(struct mt_tracer *t, struct mt_task *task)
 	struct mt_proc *proc = task->proc;
 	struct mt_bp *found, bp;
 	mt_regs_t regs;
-	uint64_t addr;
+	uint64_t addr, live;
 
 	if (!proc || ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0)
 		return false;
@@ -134,10 +119,12 @@ static bool on_trap(struct mt_tracer *t, struct mt_task *task)
 		return false;
 	}
 	bp = *found;	/* handlers may plant more and move the table */
+	live = proc->acct.totals.c.live_bytes;
 	if (bp.roles & MT_BP_RETSITE)
 		mt_probe_return(t, task, &regs, addr, false, NULL);
 	if (bp.roles & MT_BP_ENTRY)
 		mt_probe_entry(t, task, &regs, &bp);
+	track_live(t, live, proc->acct.totals.c.live_bytes);
 	if (bp.roles & MT_BP_RENDEZVOUS)
 		mt_probes_rendezvous(proc, task->tid);
 	resume_from_bp(task, &regs, &bp);
@@ -169,18 +156,36 @@ static bool shares_memory(pid_t a, pid_t b)
 	return syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0) == 0;
 }
 
+/*
+ * The record of a new process forked (not vforked) by a traced one: its
+ * own, with --follow-forks; else it shares the parent's until released.
+ */
+static struct mt_proc *forked_proc(struct mt_tracer *t, struct mt_proc *parent, pid_t pid,
+				   enum mt_task_role *role)
+{
+	if (!t->opts->follow_forks || !parent)
+		return parent;
+	*role = MT_TASK_THREAD;
+	debug_msg("following child %d of %d", (int)pid, (int)parent->pid);
+	return mt_proc_fork(t, parent, pid);
+}
+
 /* A tracee we have no record of: a thread or child whose first stop came
  * before its creator's event.  What it is, /proc tells. */
 static struct mt_task *adopt(struct mt_tracer *t, pid_t pid)
 {
+	enum mt_task_role role = MT_TASK_FORK_CHILD;
+	struct mt_proc *parent;
 	pid_t tgid, ppid;
 
 	read_ids(pid, &tgid, &ppid);
 	if (tgid != pid)
-		return mt_task_add(t, pid, MT_TASK_THREAD, t->proc);
-	if (t->proc && shares_memory(pid, t->proc->pid))
-		return mt_task_add(t, pid, MT_TASK_VM_CHILD, t->proc);
-	return mt_task_add(t, pid, MT_TASK_FORK_CHILD, t->proc);
+		return mt_task_add(t, pid, MT_TASK_THREAD, mt_proc_find(t, tgid));
+	parent = mt_proc_find(t, ppid);
+	if (parent && shares_memory(pid, parent->pid))
+		return mt_task_add(t, pid, MT_TASK_VM_CHILD, parent);
+	parent = forked_proc(t, parent, pid, &role);
+	return mt_task_add(t, pid, role, parent);
 }
 
 /*
@@ -209,6 +214,7 @@ static void on_new_tracee(struct mt_tracer *t, struct mt_task *parent, int event
 	unsigned long msg;
 	pid_t pid, tgid, ppid;
 	enum mt_task_role role = MT_TASK_FORK_CHILD;
+	struct mt_proc *proc = parent->proc;
 
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0)
 		return;
@@ -224,7 +230,9 @@ static void on_new_tracee(struct mt_tracer *t, struct mt_task *parent, int event
 		else if (shares_memory(pid, parent->tid))
 			role = MT_TASK_VM_CHILD;
 	}
-	mt_task_add(t, pid, role, parent->proc);
+	if (role == MT_TASK_FORK_CHILD)
+		proc = forked_proc(t, proc, pid, &role);
+	mt_task_add(t, pid, role, proc);
 }
 
 /* ---- exec and exit ----------------------------------------------------- */
@@ -246,29 +254,6 @@ static char *join_args(char **argv)
 	return s;
 }
 
-/* A running process's command line, from /proc/PID/cmdline. */
-static char *read_cmdline(pid_t pid)
-{
-	char path[64], buf[4096];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	f = fopen(path, "re");
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	if (n == 0)
-		return xasprintf("[pid %d]", (int)pid);
-	buf[n] = '\0';
-	for (size_t i = 0; i + 1 < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	return xstrdup(buf);
-}
-
-
 static void drop_other_tasks(struct mt_tracer *t, struct mt_task *keep)
 {
 	for (size_t i = 0; i < t->tasks.cap; i++) {
@@ -281,35 +266,54 @@ static void drop_other_tasks(struct mt_tracer *t, struct mt_task *keep)
 	}
 }
 
-static void on_exec(struct mt_tracer *t, struct mt_task *task)
+/*
+ * A vfork child (or a clone sharing memory) ran a new program: with
+ * --follow-forks it becomes a traced process of its own; else it goes.
+ * Returns false when it was let go.
+ */
+static bool exec_in_child(struct mt_tracer *t, struct mt_task *task)
 {
-	struct mt_proc *proc = task->proc;
-	int err;
+	pid_t parent = task->proc ? task->proc->pid : 0;
 
-	if (task->role != MT_TASK_THREAD) {
-		/* A vfork child running a new program: not ours to follow. */
+	if (!t->opts->follow_forks) {
 		if (ptrace(PTRACE_DETACH, task->tid, 0, 0) < 0 && errno != ESRCH)
 			perror_msg("PTRACE_DETACH %d", (int)task->tid);
 		mt_task_remove(t, task->tid);
-		return;
+		return false;
 	}
+	task->role = MT_TASK_THREAD;
+	task->proc = mt_proc_new(t, task->tid, parent, mt_proc_cmdline(task->tid));
+	debug_msg("following child %d of %d: %s", (int)task->tid, (int)parent, task->proc->command);
+	return true;
+}
+
+static void on_exec(struct mt_tracer *t, struct mt_task *task)
+{
+	struct mt_proc *proc;
+	bool fresh = false;
+	int err;
+
+	if (task->role != MT_TASK_THREAD) {
+		if (!exec_in_child(t, task))
+			return;
+		fresh = true;
+	}
+	proc = task->proc;
 	if (task->before_exec) {
 		task->before_exec = false;
 		t->started = true;
-		t->start_ns = mt_now_ns();
-	} else {
+		t->start_ns = proc->start_ns = mt_now_ns();
+	} else if (!fresh) {
 		/* A new program in the same process (a wrapper script's exec):
 		 * the old image and all it allocated are gone, and the profile
 		 * is the new program's. */
 		drop_other_tasks(t, task);
-		proc_reset(proc);
-		mt_acct_destroy(&t->acct);
-		mt_acct_init(&t->acct, t->opts->max_sites, t->opts->min_size);
-		mt_modules_destroy(&t->modules);
-		free(t->command);
-		t->command = read_cmdline(task->tid);
-		t->start_ns = mt_now_ns();
-		debug_msg("exec: now tracing %s", t->command);
+		mt_proc_reset_image(proc);
+		t->live_bytes -= proc->acct.totals.c.live_bytes;
+		mt_proc_reset_profile(proc, mt_proc_cmdline(task->tid));
+		if (proc == t->proc)
+			t->start_ns = proc->start_ns;
+		debug_msg("exec: now tracing %s", proc->command);
 	}
 	task->npend = 0;
 	proc->pid = task->tid;
@@ -323,8 +327,18 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 		error_msg("cannot read the modules of %d: %s", (int)proc->pid, strerror(-err));
 	if (!proc->allocators && !proc->r_debug)
 		error_msg("no allocator found in %s: a static binary without symbols? "
-			  "Nothing will be traced", t->opts->argv[0]);
+			  "Nothing will be traced", proc->command);
 	resume(task, 0);
+}
+
+/* A process is gone: its blocks went with it, its profile stays. */
+static void end_process(struct mt_tracer *t, struct mt_proc *proc, int status)
+{
+	proc->status = status;
+	proc->done = true;
+	proc->end_ns = mt_now_ns();
+	t->live_bytes -= proc->acct.totals.c.live_bytes;
+	mt_proc_reset_image(proc);
 }
 
 static void on_task_exit(struct mt_tracer *t, struct mt_task *task, int status)
@@ -337,6 +351,8 @@ static void on_task_exit(struct mt_tracer *t, struct mt_task *task, int status)
 		t->root_done = true;
 		t->end_ns = mt_now_ns();
 	}
+	if (task->proc && task->role == MT_TASK_THREAD && task->tid == task->proc->pid)
+		end_process(t, task->proc, status);
 	mt_task_remove(t, task->tid);
 }
 
@@ -500,12 +516,8 @@ int mt_tracer_run(struct mt_tracer *t)
 	forward_to = pid;
 	setup_signals();
 	t->root_pid = pid;
-	t->command = join_args(t->opts->argv);
 	t->start_ns = mt_now_ns();
-	t->proc = xcalloc(1, sizeof(*t->proc));
-	t->proc->pid = pid;
-	t->proc->mem.fd = -1;
-	t->proc->tracer = t;
+	t->proc = mt_proc_new(t, pid, 0, join_args(t->opts->argv));
 	root = mt_task_add(t, pid, MT_TASK_THREAD, t->proc);
 	root->before_exec = true;
 	event_loop(t);
@@ -538,7 +550,6 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
-	t->command = read_cmdline(pid);
 	if (mt_attach(t, pid, err, sizeof(err)) < 0) {
 		error_msg("%s", err);
 		return MT_EXIT_TRACE;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The tracer: one run of memtracer over a program, from the fork to the
- * last tracee's exit.  It owns the accounting tables every event feeds, the
- * module list symbolization needs at the end, and the ptrace event loop.
+ * last tracee's exit.  It owns the process records (each with the
+ * accounting its events feed and the modules symbolization needs at the
+ * end), the thread table and the ptrace event loop.
  */
 #ifndef MT_TRACER_H
 #define MT_TRACER_H
@@ -33,14 +34,15 @@ struct mt_stats {
 
 struct mt_tracer {
 	const struct mt_options *opts;
-	struct mt_acct acct;
-	struct mt_modules modules;
 	const struct mt_unwinder *unwinder;
 	void *unwind_ctx;
-	struct mt_proc *proc;		/* the program's address space */
+	struct mt_proc *proc;		/* the program's process: procs[0] */
+	struct mt_proc **procs;		/* every process traced, in order of birth */
+	size_t nprocs, capprocs;
 	struct mt_tasktab tasks;
 	pid_t root_pid;
-	char *command;			/* the program and its arguments, for the report */
+	uint64_t live_bytes;		/* live in all traced processes together */
+	uint64_t peak_live_bytes;	/* the peak of live_bytes */
 	int root_status;		/* wait status of the program's end */
 	bool root_done;
 	bool started;			/* the program's exec happened, or we attached */
@@ -68,7 +70,5 @@ int mt_tracer_run(struct mt_tracer *t);
  */
 int mt_tracer_attach(struct mt_tracer *t, pid_t pid);
 
-/* The process record for a pid (proc of the program), or NULL. */
-struct mt_proc *mt_tracer_proc(struct mt_tracer *t, pid_t pid);
 
 #endif

@@ -39,18 +39,6 @@ static struct mt_profile_site *add_site(struct mt_profile *p, const char *alloca
 	return s;
 }
 
-static void add_counters(struct mt_counters *sum, const struct mt_counters *c)
-{
-	sum->allocs += c->allocs;
-	sum->alloc_bytes += c->alloc_bytes;
-	sum->frees += c->frees;
-	sum->freed_bytes += c->freed_bytes;
-	sum->live_allocs += c->live_allocs;
-	sum->live_bytes += c->live_bytes;
-	sum->temporary_allocs += c->temporary_allocs;
-	sum->failed_allocs += c->failed_allocs;
-}
-
 /*
  * A parser killed by SIGSEGV, with every kind of site a report must show:
  * one with debug info behind an inlined wrapper (site frame 1), a truncated
@@ -110,7 +98,7 @@ static struct mt_profile *sample(void)
 			     EXE_BASE + 0x17a2, false);
 
 	for (size_t i = 0; i < p->nsites; i++)
-		add_counters(&p->totals.c, &p->sites[i].c);
+		mt_counters_add(&p->totals.c, &p->sites[i].c);
 	p->totals.c.peak_live_bytes = 7654321;
 	p->totals.unknown_frees = 3;
 	p->totals.overflow_events = 6;
