@@ -67,7 +67,8 @@ int mt_attach_check(pid_t pid, char *err, size_t errlen)
 
 	if (pid <= 0)
 		return mt_fail(err, errlen, "bad PID %d: give the id of a running process", (int)pid);
-	if (pid == getpid())
+	/* Our parent is memtracer too: the guardian (see guardian.h). */
+	if (pid == getpid() || pid == getppid())
 		return mt_fail(err, errlen, "cannot attach to memtracer itself: give another PID");
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
@@ -241,11 +242,11 @@ int mt_attach(struct mt_tracer *t, pid_t pid, char *err, size_t errlen)
  * instruction, which it will execute once the byte is restored. */
 static void rewind_trap(struct mt_tracer *t, struct mt_task *task)
 {
-	struct mt_proc *proc = t->proc;
+	struct mt_proc *proc = task->proc;
 	mt_regs_t regs;
 	uint64_t addr;
 
-	if (ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0)
+	if (!proc || ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0)
 		return;
 	addr = mt_regs_ip(&regs) - MT_BREAKPOINT_LEN;
 	if (proc->trampoline && addr == proc->trampoline) {
@@ -266,24 +267,6 @@ static void rewind_trap(struct mt_tracer *t, struct mt_task *task)
 	ptrace(PTRACE_SETREGS, task->tid, 0, &regs);
 }
 
-/* Whether sig is pending for the thread itself (SigPnd in /proc). */
-static bool signal_pending(pid_t tid, int sig)
-{
-	char path[64], line[256];
-	unsigned long long mask = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigPnd: %llx", &mask) == 1)
-			break;
-	fclose(f);
-	return mask & (1ULL << (sig - 1));
-}
-
 /*
  * The kernel reports an interrupt before it dequeues signals, so a thread
  * that has just executed one of our int3s may stop for PTRACE_INTERRUPT with
@@ -294,7 +277,7 @@ static void consume_pending_trap(struct mt_tracer *t, struct mt_task *task)
 {
 	int status;
 
-	if (!signal_pending(task->tid, SIGTRAP) || ptrace(PTRACE_CONT, task->tid, 0, 0) < 0)
+	if (!mt_signal_pending(task->tid, SIGTRAP) || ptrace(PTRACE_CONT, task->tid, 0, 0) < 0)
 		return;
 	while (waitpid(task->tid, &status, __WALL) == task->tid) {
 		if (!WIFSTOPPED(status))
@@ -377,8 +360,8 @@ static void leave_xol(struct mt_tracer *t, struct mt_task *task)
 		mt_regs_t regs;
 		int status;
 
-		if (ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0 ||
-		    !mt_xol_contains(&t->proc->xol, mt_regs_ip(&regs)))
+		if (!task->proc || ptrace(PTRACE_GETREGS, task->tid, 0, &regs) < 0 ||
+		    !mt_xol_contains(&task->proc->xol, mt_regs_ip(&regs)))
 			return;
 		if (ptrace(PTRACE_SINGLESTEP, task->tid, 0, 0) < 0 ||
 		    waitpid(task->tid, &status, __WALL) < 0 || !WIFSTOPPED(status))
@@ -399,14 +382,14 @@ static int unmap_area(struct mt_proc *proc, struct mt_task *runner, uint64_t sta
 }
 
 /* Unmaps the out-of-line areas; no thread is in them any more. */
-static int unmap_areas(struct mt_tracer *t)
+static int unmap_areas(struct mt_tracer *t, struct mt_proc *proc)
 {
-	struct mt_proc *proc = t->proc;
 	struct mt_task *runner = NULL;
 	int problems = 0;
 
 	for (size_t i = 0; i < t->tasks.cap && !runner; i++)
-		if (t->tasks.v[i] && !t->tasks.v[i]->group_stopped)
+		if (t->tasks.v[i] && t->tasks.v[i]->proc == proc && !t->tasks.v[i]->group_stopped &&
+		    t->tasks.v[i]->role == MT_TASK_THREAD)
 			runner = t->tasks.v[i];
 	/* A process stopped by SIGSTOP stays stopped: its areas stay, unused. */
 	if (!runner || !proc->xol.n)
@@ -421,9 +404,30 @@ static int unmap_areas(struct mt_tracer *t)
 	return problems;
 }
 
+/* Puts back what we changed in one process: return addresses, code, areas. */
+static int restore_proc(struct mt_tracer *t, struct mt_proc *proc)
+{
+	int problems = 0;
+
+	for (size_t i = 0; i < t->tasks.cap; i++) {
+		struct mt_task *task = t->tasks.v[i];
+
+		if (!task || task->proc != proc)
+			continue;
+		leave_xol(t, task);
+		for (size_t j = 0; j < task->npend; j++)
+			if (task->pend[j].hijacked &&
+			    mt_mem_write(&proc->mem, task->pend[j].entry_sp,
+					 &task->pend[j].ret, sizeof(uint64_t)) < 0)
+				problems++;
+	}
+	problems += mt_bp_restore_all(proc, proc->mem.fd);
+	problems += unmap_areas(t, proc);
+	return problems;
+}
+
 int mt_detach(struct mt_tracer *t)
 {
-	struct mt_proc *proc = t->proc;
 	int problems = 0;
 
 	for (size_t i = 0; i < t->tasks.cap; i++) {
@@ -436,22 +440,10 @@ int mt_detach(struct mt_tracer *t)
 		}
 	}
 	collect_stops(t, true);
-	if (proc && proc->mem.fd >= 0) {
-		for (size_t i = 0; i < t->tasks.cap; i++) {
-			struct mt_task *task = t->tasks.v[i];
-
-			if (!task)
-				continue;
-			leave_xol(t, task);
-			for (size_t j = 0; j < task->npend; j++)
-				if (task->pend[j].hijacked &&
-				    mt_mem_write(&proc->mem, task->pend[j].entry_sp,
-						 &task->pend[j].ret, sizeof(uint64_t)) < 0)
-					problems++;
-		}
-		problems += mt_bp_restore_all(proc, proc->mem.fd);
-		problems += unmap_areas(t);
-	}
+	/* Every process still traced (several with --follow-forks). */
+	for (size_t i = 0; i < t->nprocs; i++)
+		if (!t->procs[i]->done && t->procs[i]->mem.fd >= 0)
+			problems += restore_proc(t, t->procs[i]);
 	for (size_t i = 0; i < t->tasks.cap; i++) {
 		struct mt_task *task = t->tasks.v[i];
 

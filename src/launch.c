@@ -77,8 +77,22 @@ char *mt_launch_resolve(const char *prog, int *status)
 	return NULL;
 }
 
+/* The signals memtracer handles or ignores for itself, and how it found them. */
+static const int own_signals[] = {
+	SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGALRM, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU,
+};
+static struct sigaction found[MT_ARRAY_SIZE(own_signals)];
+
+void mt_launch_save_signals(void)
+{
+	for (size_t i = 0; i < MT_ARRAY_SIZE(own_signals); i++)
+		sigaction(own_signals[i], NULL, &found[i]);
+}
+
 static void child(const char *path, char **argv)
 {
+	for (size_t i = 0; i < MT_ARRAY_SIZE(own_signals); i++)
+		sigaction(own_signals[i], &found[i], NULL);
 	/* Wait here until the tracer has seized us, so the exec is traced. */
 	if (kill(getpid(), SIGSTOP) < 0)
 		_exit(MT_EXIT_TRACE);
@@ -91,8 +105,7 @@ static void child(const char *path, char **argv)
 pid_t mt_launch(const char *path, char **argv)
 {
 	const long options = PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-			     PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
-			     PTRACE_O_EXITKILL;
+			     PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
 	int status, err;
 	pid_t pid;
 

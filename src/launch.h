@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Starting the program under ptrace.  The program's stdin, stdout, stderr,
- * environment and working directory are memtracer's own, untouched.
+ * environment, working directory and signal dispositions are memtracer's
+ * own, untouched.
  */
 #ifndef MT_LAUNCH_H
 #define MT_LAUNCH_H
@@ -14,6 +15,12 @@
  * *status set to the shell's exit status (127 not found, 126 not executable).
  */
 char *mt_launch_resolve(const char *prog, int *status);
+
+/*
+ * Records how memtracer found the signals it changes for itself (called
+ * first thing), so the program starts with them as it would without it.
+ */
+void mt_launch_save_signals(void);
 
 /*
  * Forks; the child stops itself, is seized with the tracer's options, and

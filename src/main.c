@@ -8,6 +8,8 @@
 #include "options.h"
 #include "profile.h"
 #include "diff.h"
+#include "guardian.h"
+#include "launch.h"
 #include "report.h"
 #include "rules.h"
 #include "symbols.h"
@@ -203,9 +205,13 @@ static FILE *open_output(const struct mt_options *o)
 static int trace(const struct mt_options *o)
 {
 	struct mt_tracer t;
-	FILE *out = open_output(o);
+	FILE *out;
 	int status, rules = 0;
 
+	/* Before anything is opened: the guardian keeps nothing of the run. */
+	mt_tracer_guard_signals();
+	mt_guardian_split();
+	out = open_output(o);
 	if (!out)
 		return MT_EXIT_USAGE;
 	mt_tracer_init(&t, o);
@@ -340,6 +346,7 @@ int main(int argc, char **argv)
 	struct mt_options opts;
 	char err[512];
 
+	mt_launch_save_signals();
 	mt_debug_enabled = getenv("MEMTRACER_DEBUG") && *getenv("MEMTRACER_DEBUG");
 	elf_version(EV_CURRENT);
 	if (mt_options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {

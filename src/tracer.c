@@ -8,6 +8,7 @@
 #include "config.h"
 #include "tracer.h"
 #include "attach.h"
+#include "guardian.h"
 #include "launch.h"
 #include "maps.h"
 #include "probes.h"
@@ -446,8 +447,38 @@ static void print_stats(const struct mt_tracer *t)
 		  s->unwinds ? (double)s->unwind_ns / 1e3 / (double)s->unwinds : 0.0);
 }
 
-/* Set by SIGINT, SIGTERM, SIGHUP or SIGALRM in attach mode: detach now. */
+/* Set by SIGINT, SIGTERM, SIGHUP or SIGALRM in attach mode, and by the
+ * guardian's death in both modes: detach now. */
 static volatile sig_atomic_t stop_requested;
+/* The thread the stop handler interrupts, so that waitpid returns at once. */
+static volatile pid_t wake_tid;
+
+static void on_stop_request(int sig)
+{
+	int saved = errno;
+
+	stop_requested = 1;
+	if (wake_tid > 0)
+		ptrace(PTRACE_INTERRUPT, wake_tid, 0, 0);
+	errno = saved;
+}
+
+void mt_tracer_guard_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_request };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(MT_GUARDIAN_LOST, &sa, NULL);
+	/*
+	 * Ctrl-Z stops the guardian, which the shell sees, and the program,
+	 * through us: were we stopped too, the program's stop would wait for
+	 * us and run after the shell's SIGCONT, leaving it stopped for good.
+	 */
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+}
+
 
 static void event_loop(struct mt_tracer *t)
 {
@@ -520,24 +551,21 @@ int mt_tracer_run(struct mt_tracer *t)
 	t->proc = mt_proc_new(t, pid, 0, join_args(t->opts->argv));
 	root = mt_task_add(t, pid, MT_TASK_THREAD, t->proc);
 	root->before_exec = true;
+	mt_guardian_watch(pid);
+	wake_tid = pid;
 	event_loop(t);
+	wake_tid = 0;
 	if (!t->end_ns)
 		t->end_ns = mt_now_ns();
+	if (stop_requested && t->tasks.count > 0) {
+		/* memtracer was killed (its guardian is gone): the program
+		 * runs on, intact, and the report covers what was seen. */
+		error_msg("memtracer was killed: detaching from %d, which runs on", (int)pid);
+		t->attached = true;
+		mt_detach(t);
+	}
 	print_stats(t);
 	return 0;
-}
-
-/* The thread the stop handler interrupts, so that waitpid returns at once. */
-static volatile pid_t wake_tid;
-
-static void on_stop_request(int sig)
-{
-	int saved = errno;
-
-	stop_requested = 1;
-	if (wake_tid > 0)
-		ptrace(PTRACE_INTERRUPT, wake_tid, 0, 0);
-	errno = saved;
 }
 
 int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
@@ -554,6 +582,7 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 		error_msg("%s", err);
 		return MT_EXIT_TRACE;
 	}
+	mt_guardian_watch(pid);
 	wake_tid = pid;
 	if (t->opts->duration)
 		alarm(t->opts->duration);

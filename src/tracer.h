@@ -46,7 +46,7 @@ struct mt_tracer {
 	int root_status;		/* wait status of the program's end */
 	bool root_done;
 	bool started;			/* the program's exec happened, or we attached */
-	bool attached;			/* attach mode: detach at the end */
+	bool attached;			/* attach mode, or run cut short: detached at the end */
 	bool plant_deferred;		/* attached to a stopped process: plant at SIGCONT */
 	uint64_t start_ns, end_ns;
 	struct mt_stats stats;
@@ -56,6 +56,10 @@ struct mt_tracer {
 
 void mt_tracer_init(struct mt_tracer *t, const struct mt_options *opts);
 void mt_tracer_destroy(struct mt_tracer *t);
+
+/* Makes the loss of the guardian (memtracer killed) a request to detach;
+ * called before mt_guardian_split, so the tracer has it from its birth. */
+void mt_tracer_guard_signals(void);
 
 /*
  * Runs opts->argv under the tracer until every tracee is gone.  Returns 0,

@@ -173,3 +173,21 @@ uint64_t mt_hash_words(uint64_t seed, const uint64_t *w, size_t n)
 		h = mt_hash64(h ^ w[i]) + i;
 	return h;
 }
+
+/* Whether sig is pending for the thread itself (SigPnd in /proc). */
+bool mt_signal_pending(int tid, int sig)
+{
+	char path[64], line[256];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigPnd: %llx", &mask) == 1)
+			break;
+	fclose(f);
+	return mask & (1ULL << (sig - 1));
+}

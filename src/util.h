@@ -47,6 +47,9 @@ char *xasprintf(const char *fmt, ...) MT_PRINTF(1, 2);
  * the internals that explain a refusal without printing it. */
 int mt_fail(char *err, size_t errlen, const char *fmt, ...) MT_PRINTF(3, 4);
 
+/* Whether sig is pending for the thread tid itself (SigPnd in /proc). */
+bool mt_signal_pending(int tid, int sig);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t mt_now_ns(void);
 

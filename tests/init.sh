@@ -152,6 +152,17 @@ stop_live() {
 	echo "ok: service intact: $(tail -1 live.out)"
 }
 
+# until_true SECONDS COMMAND...: polls COMMAND every 10 ms, for at most SECONDS.
+until_true() {
+	n=$(($1 * 100))
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.01
+	done
+}
+
 # tracer_of PID: the TracerPid of a process (0 when not traced).
 tracer_of() { sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status"; }
 
