@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 #include "options.h"
+#include "kinds.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ enum {
 	OPT_UNWINDER,
 	OPT_DURATION,
 	OPT_WRAPPER,
+	OPT_ALLOC_FN,
 	OPT_NO_DEMANGLE,
 	OPT_DEBUG_DIR,
 	OPT_FAIL_IF,
@@ -37,6 +39,7 @@ static const struct option long_options[] = {
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "wrapper", required_argument, NULL, OPT_WRAPPER },
+	{ "alloc-fn", required_argument, NULL, OPT_ALLOC_FN },
 	{ "no-demangle", no_argument, NULL, OPT_NO_DEMANGLE },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
@@ -79,6 +82,10 @@ void mt_usage(FILE *out)
 	      "      --unwinder NAME    libdw or libunwind (default " MT_DEFAULT_UNWINDER ")\n"
 	      "      --wrapper GLOB     a function that allocates for its caller (xmalloc,\n"
 	      "                         g_malloc*): the site shown is its caller; repeatable\n"
+	      "      --alloc-fn KIND=FN also probe FN, which follows KIND's convention\n"
+	      "                         (malloc, free, realloc, calloc, memalign...); FN a\n"
+	      "                         symbol, or 0xADDRESS in the executable (as nm shows\n"
+	      "                         it): for stripped or custom allocators; repeatable\n"
 	      "      --no-demangle      keep C++ and Rust names as in the symbol table\n"
 	      "      --debug-dir DIR    look for separate debug files in DIR too\n"
 	      "  -f, --follow-forks     run: trace every child process too (fork, vfork,\n"
@@ -156,6 +163,41 @@ static int check_format(const struct mt_options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* KIND=SYMBOL or KIND=0xADDRESS. */
+static int parse_alloc_fn(const char *arg, struct mt_options *o, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	char kind[32];
+	struct mt_alloc_fn *fn;
+
+	if (o->nalloc_fns == MT_MAX_ALLOC_FNS)
+		return mt_fail(err, errlen, "too many --alloc-fn options: at most %d", MT_MAX_ALLOC_FNS);
+	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= sizeof(kind))
+		return mt_fail(err, errlen, "bad --alloc-fn '%s': give KIND=FUNCTION or KIND=0xADDRESS, "
+			       "e.g. malloc=my_alloc, free=0x401a2e", arg);
+	memcpy(kind, arg, (size_t)(eq - arg));
+	kind[eq - arg] = '\0';
+	fn = &o->alloc_fns[o->nalloc_fns];
+	fn->kind = mt_kind_from_name(kind);
+	if (fn->kind < 0)
+		return mt_fail(err, errlen, "unknown allocator kind '%s' in --alloc-fn: use malloc, "
+			       "calloc, realloc, reallocarray, posix_memalign, memalign, aligned_alloc, "
+			       "valloc, pvalloc, new, new[], free, delete or delete[]", kind);
+	fn->symbol = eq + 1;
+	if (strncmp(eq + 1, "0x", 2) == 0) {
+		char *end;
+
+		errno = 0;
+		fn->addr = strtoull(eq + 3, &end, 16);
+		if (errno || *end || end == eq + 3 || !fn->addr)
+			return mt_fail(err, errlen, "bad address in --alloc-fn '%s': give it in hex, "
+				       "as nm prints it, e.g. 0x401a2e", arg);
+		fn->symbol = NULL;
+	}
+	o->nalloc_fns++;
+	return 0;
+}
+
 static int parse_option(int c, const char *arg, struct mt_options *o, char *err, size_t errlen)
 {
 	unsigned long long v;
@@ -209,6 +251,8 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 			return mt_fail(err, errlen, "bad --duration '%s': give whole seconds, at least 1", arg);
 		o->duration = (unsigned)v;
 		return 0;
+	case OPT_ALLOC_FN:
+		return parse_alloc_fn(arg, o, err, errlen);
 	case OPT_WRAPPER: {
 		size_t n = 0;
 
@@ -358,6 +402,8 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	int rest = first - 1 + optind;
 	if (check_format(o, err, errlen))
 		return -1;
+	if (o->nalloc_fns && o->cmd != MT_CMD_RUN && o->cmd != MT_CMD_ATTACH)
+		return mt_fail(err, errlen, "--alloc-fn is for run and attach: it says what to probe");
 	if (o->follow_forks && o->cmd != MT_CMD_RUN)
 		return mt_fail(err, errlen, "--follow-forks is for run: attach traces the one process "
 			       "it is given and releases its new children intact");

@@ -20,6 +20,14 @@
 #define MT_DEFAULT_DEPTH 128
 #define MT_MAX_DEPTH 1024
 #define MT_MAX_WRAPPERS 64
+#define MT_MAX_ALLOC_FNS 64
+
+/* --alloc-fn KIND=SYMBOL|0xADDRESS: an allocator of a kind's convention. */
+struct mt_alloc_fn {
+	int kind;		/* enum mt_kind */
+	const char *symbol;	/* NULL: by address */
+	uint64_t addr;		/* link-time address in the program's executable */
+};
 #define MT_MAX_RULES 64
 #define MT_DEFAULT_FAIL_EXIT 3
 
@@ -43,6 +51,8 @@ struct mt_options {
 	unsigned depth;
 	const char *unwinder;	/* backend name, NULL: the configured default */
 	char *wrappers[MT_MAX_WRAPPERS + 1];	/* --wrapper globs, NULL-terminated */
+	struct mt_alloc_fn alloc_fns[MT_MAX_ALLOC_FNS];
+	size_t nalloc_fns;
 	const char *debug_dir;	/* --debug-dir */
 	bool raw_names;		/* --no-demangle */
 	struct mt_rule rules[MT_MAX_RULES];	/* --fail-if */

@@ -9,10 +9,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <link.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Every name an allocator entry point is known by.  Aliases resolve to one
  * address and share one breakpoint; the first kind planted names it. */
@@ -79,10 +82,18 @@ struct found_fn {
 
 struct scan_ctx {
 	const struct mt_module *mod;
+	const struct mt_options *opts;
+	struct mt_tracer *tracer;
 	struct found_fn *fns;
 	size_t n, cap;
 	uint64_t dl_debug_state, r_debug;
 };
+
+static void add_found(struct scan_ctx *c, uint64_t addr, uint64_t size, enum mt_kind kind)
+{
+	c->fns = xgrow(c->fns, &c->cap, c->n + 1, sizeof(*c->fns));
+	c->fns[c->n++] = (struct found_fn){ addr, size, kind };
+}
 
 static void on_symbol(const char *name, uint64_t value, uint64_t size, bool is_func, void *arg)
 {
@@ -99,10 +110,62 @@ static void on_symbol(const char *name, uint64_t value, uint64_t size, bool is_f
 		return;
 	}
 	kind = allocator_kind(name);
-	if (kind < 0)
+	if (kind >= 0) {
+		add_found(c, c->mod->bias + value, size, (enum mt_kind)kind);
 		return;
-	c->fns = xgrow(c->fns, &c->cap, c->n + 1, sizeof(*c->fns));
-	c->fns[c->n++] = (struct found_fn){ c->mod->bias + value, size, (enum mt_kind)kind };
+	}
+	for (size_t i = 0; i < c->opts->nalloc_fns; i++) {
+		const struct mt_alloc_fn *fn = &c->opts->alloc_fns[i];
+
+		if (fn->symbol && strcmp(fn->symbol, name) == 0) {
+			add_found(c, c->mod->bias + value, size, (enum mt_kind)fn->kind);
+			c->tracer->alloc_fn_matched[i] = true;
+		}
+	}
+}
+
+/* Whether addr is in an executable mapping of the process (its code). */
+static bool in_code(pid_t pid, uint64_t addr)
+{
+	char path[64], line[4352], perms[8];
+	uint64_t start, end;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &start, &end, perms) == 3 &&
+			perms[2] == 'x' && addr >= start && addr < end;
+	fclose(f);
+	return found;
+}
+
+/*
+ * --alloc-fn KIND=0xADDRESS: addresses in the executable, as its (unstripped)
+ * symbol table had them.  An address outside its code is the user's
+ * mistake, said once.
+ */
+static void add_addresses(struct scan_ctx *c, pid_t pid)
+{
+	for (size_t i = 0; i < c->opts->nalloc_fns; i++) {
+		const struct mt_alloc_fn *fn = &c->opts->alloc_fns[i];
+		uint64_t addr = c->mod->bias + fn->addr;
+
+		if (fn->symbol)
+			continue;
+		if (addr < c->mod->start || addr >= c->mod->end || !in_code(pid, addr)) {
+			error_msg("--alloc-fn %s=0x%lx: not an address in the code of %s: take it "
+				  "from 'nm' of the same build", mt_kind_name(fn->kind),
+				  (unsigned long)fn->addr, c->mod->path);
+			c->tracer->alloc_fn_errors++;
+			continue;
+		}
+		add_found(c, addr, 0, (enum mt_kind)fn->kind);
+		c->tracer->alloc_fn_matched[i] = true;
+	}
 }
 
 static int cmp_found(const void *a, const void *b)
@@ -145,14 +208,18 @@ bool mt_probes_inside_allocator(const struct mt_proc *proc, uint64_t addr)
 	return false;
 }
 
-static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module *mod)
+static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module *mod,
+			 bool is_exe)
 {
-	struct scan_ctx c = { .mod = mod };
+	struct scan_ctx c = { .mod = mod, .opts = proc->tracer->opts, .tracer = proc->tracer };
 	int err;
 
 	mt_modules_add(&proc->modules, mod);
-	if (mt_elf_symbols(mod->path, on_symbol, &c) < 0)
+	/* A stripped file has no symbols, and may still be named by address. */
+	if (mt_elf_symbols(mod->path, on_symbol, &c) < 0 && !is_exe)
 		return;
+	if (is_exe)
+		add_addresses(&c, proc->pid);
 	if (c.n)	/* c.fns is NULL when the module has no allocator */
 		qsort(c.fns, c.n, sizeof(*c.fns), cmp_found);
 	for (size_t i = 0; i < c.n; i++) {
@@ -201,9 +268,15 @@ int mt_probes_scan(struct mt_proc *proc, pid_t tid)
 	size_t n, kept = 0;
 	bool changed = false;
 	int err = mt_maps_read(proc->pid, &mods, &n, NULL, NULL);
+	char link[64], exe[4096];
+	ssize_t len;
 
 	if (err)
 		return err;
+	/* The executable, which --alloc-fn addresses refer to. */
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)proc->pid);
+	len = readlink(link, exe, sizeof(exe) - 1);
+	exe[len > 0 ? len : 0] = '\0';
 	for (size_t i = 0; i < proc->nscanned; i++) {
 		bool present = false;
 
@@ -226,7 +299,7 @@ int mt_probes_scan(struct mt_proc *proc, pid_t tid)
 			known = same_module(&proc->scanned[i], &mods[j]);
 		if (known)
 			continue;
-		probe_module(proc, tid, &mods[j]);
+		probe_module(proc, tid, &mods[j], strcmp(exe, mods[j].path) == 0);
 		changed = true;
 		proc->scanned = xgrow(proc->scanned, &proc->capscanned, proc->nscanned + 1,
 				      sizeof(*proc->scanned));

@@ -9,6 +9,7 @@
 #include "tracer.h"
 #include "attach.h"
 #include "guardian.h"
+#include "kinds.h"
 #include "launch.h"
 #include "maps.h"
 #include "probes.h"
@@ -288,10 +289,40 @@ static bool exec_in_child(struct mt_tracer *t, struct mt_task *task)
 	return true;
 }
 
+/* Kills the program at its exec stop, before its first instruction. */
+static void refuse(struct mt_tracer *t, struct mt_task *task)
+{
+	t->refused = true;
+	kill(task->tid, SIGKILL);
+	resume(task, 0);
+}
+
+/*
+ * A program with no allocator symbol and no dynamic linker to bring one: a
+ * stripped static binary.  The program itself, not yet started, is refused
+ * (killed before its first instruction) with the way out; a later exec is
+ * only warned about.  Returns true when the task was killed.
+ */
+static bool no_allocator(struct mt_tracer *t, struct mt_task *task, bool first)
+{
+	const char *prog = task->proc->command;
+
+	if (!first || task->proc != t->proc) {
+		error_msg("no allocator found in %s (a static binary without symbols?): not traced; "
+			  "name its allocators with --alloc-fn KIND=0xADDRESS", prog);
+		return false;
+	}
+	error_msg("no allocator found in %s: a static binary without symbols; name its "
+		  "allocators by address, e.g. --alloc-fn malloc=0x401a2e --alloc-fn free=0x4020f0 "
+		  "(from 'nm' of the unstripped build)", t->opts->argv[0]);
+	refuse(t, task);
+	return true;
+}
+
 static void on_exec(struct mt_tracer *t, struct mt_task *task)
 {
 	struct mt_proc *proc;
-	bool fresh = false;
+	bool fresh = false, first = task->before_exec;
 	int err;
 
 	if (task->role != MT_TASK_THREAD) {
@@ -326,9 +357,12 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 	task->at_exec = false;
 	if (err)
 		error_msg("cannot read the modules of %d: %s", (int)proc->pid, strerror(-err));
-	if (!proc->allocators && !proc->r_debug)
-		error_msg("no allocator found in %s: a static binary without symbols? "
-			  "Nothing will be traced", proc->command);
+	if (first && proc == t->proc && t->alloc_fn_errors) {
+		refuse(t, task);	/* the address is said above */
+		return;
+	}
+	if (!proc->allocators && !proc->r_debug && no_allocator(t, task, first))
+		return;
 	resume(task, 0);
 }
 
@@ -498,6 +532,16 @@ static void event_loop(struct mt_tracer *t)
 	}
 }
 
+/* An --alloc-fn function that no module had: a typo, most likely. */
+static void warn_unmatched(const struct mt_tracer *t)
+{
+	for (size_t i = 0; i < t->opts->nalloc_fns; i++)
+		if (t->opts->alloc_fns[i].symbol && !t->alloc_fn_matched[i])
+			error_msg("--alloc-fn %s=%s: no function of that name in any module of the "
+				  "program: check the name with nm (C++: the mangled name)",
+				  mt_kind_name(t->opts->alloc_fns[i].kind), t->opts->alloc_fns[i].symbol);
+}
+
 /* The program, to which termination signals sent to memtracer are passed. */
 static volatile pid_t forward_to;
 
@@ -564,8 +608,9 @@ int mt_tracer_run(struct mt_tracer *t)
 		t->attached = true;
 		mt_detach(t);
 	}
+	warn_unmatched(t);
 	print_stats(t);
-	return 0;
+	return t->refused ? MT_EXIT_TRACE : 0;
 }
 
 int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
@@ -593,6 +638,7 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 	t->end_ns = mt_now_ns();
 	if (t->tasks.count > 0)
 		mt_detach(t);
+	warn_unmatched(t);
 	print_stats(t);
 	return 0;
 }

@@ -47,6 +47,9 @@ struct mt_tracer {
 	bool root_done;
 	bool started;			/* the program's exec happened, or we attached */
 	bool attached;			/* attach mode, or run cut short: detached at the end */
+	bool refused;			/* the program was killed before it started */
+	bool alloc_fn_matched[MT_MAX_ALLOC_FNS];	/* --alloc-fn found in some module */
+	unsigned alloc_fn_errors;	/* --alloc-fn addresses outside the executable */
 	bool plant_deferred;		/* attached to a stopped process: plant at SIGCONT */
 	uint64_t start_ns, end_ns;
 	struct mt_stats stats;
