@@ -37,7 +37,7 @@ static uint64_t read_snapshot(struct mt_tracer *t, pid_t tid, const mt_regs_t *r
 
 /* Unwinds from the allocator's caller (see unwind.h) and interns the stack. */
 static uint32_t intern_site(struct mt_tracer *t, struct mt_acct *acct, const mt_regs_t *regs,
-			    uint64_t ret, enum mt_kind kind)
+			    uint64_t ret, unsigned kind)
 {
 	mt_regs_t caller = *regs;
 	uint64_t start = mt_now_ns();
@@ -56,9 +56,51 @@ static uint32_t intern_site(struct mt_tracer *t, struct mt_acct *acct, const mt_
 				truncated ? MT_SITE_F_TRUNCATED : 0);
 }
 
-static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *regs)
+static uint64_t mul_saturated(uint64_t a, uint64_t b)
 {
-	uint64_t ptr = mt_regs_arg(regs, 0), sp = mt_regs_sp(regs);
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* The argument playing a role in a call of this kind, 0 if none does. */
+static uint64_t arg_of(const mt_regs_t *regs, unsigned kind, enum mt_role role)
+{
+	int i = mt_kind_arg(kind, role);
+
+	return i < 0 ? 0 : mt_regs_arg(regs, (unsigned)i);
+}
+
+/* Reads what an allocation call asks for into p. */
+static void read_request(const mt_regs_t *regs, unsigned kind, struct mt_pending *p)
+{
+	switch (mt_kind_class(kind)) {
+	case MT_CLASS_CALLOC:
+		p->size = mul_saturated(arg_of(regs, kind, MT_ROLE_NMEMB),
+					arg_of(regs, kind, MT_ROLE_SIZE));
+		break;
+	case MT_CLASS_REALLOCARRAY:
+		p->aux = arg_of(regs, kind, MT_ROLE_PTR);
+		p->size = mul_saturated(arg_of(regs, kind, MT_ROLE_NMEMB),
+					arg_of(regs, kind, MT_ROLE_SIZE));
+		break;
+	case MT_CLASS_REALLOC:
+	case MT_CLASS_POSIX_MEMALIGN:
+		p->aux = arg_of(regs, kind, MT_ROLE_PTR);
+		p->size = arg_of(regs, kind, MT_ROLE_SIZE);
+		break;
+	case MT_CLASS_FREE:
+		break;
+	default:	/* ALLOC, PAGEALLOC, MEMALIGN */
+		p->size = arg_of(regs, kind, MT_ROLE_SIZE);
+		break;
+	}
+}
+
+static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *regs,
+		    unsigned kind)
+{
+	uint64_t ptr = arg_of(regs, kind, MT_ROLE_PTR), sp = mt_regs_sp(regs);
 
 	if (!ptr)
 		return;
@@ -74,47 +116,9 @@ static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *
 	task->last_free_ptr = ptr;
 }
 
-static uint64_t mul_saturated(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
-/* Reads what an allocation call asks for into p. */
-static void read_request(const mt_regs_t *regs, enum mt_kind kind, struct mt_pending *p)
-{
-	switch (mt_kind_class(kind)) {
-	case MT_CLASS_ALLOC:
-	case MT_CLASS_PAGEALLOC:
-		p->size = mt_regs_arg(regs, 0);
-		break;
-	case MT_CLASS_CALLOC:
-		p->size = mul_saturated(mt_regs_arg(regs, 0), mt_regs_arg(regs, 1));
-		break;
-	case MT_CLASS_REALLOC:
-		p->aux = mt_regs_arg(regs, 0);
-		p->size = mt_regs_arg(regs, 1);
-		break;
-	case MT_CLASS_REALLOCARRAY:
-		p->aux = mt_regs_arg(regs, 0);
-		p->size = mul_saturated(mt_regs_arg(regs, 1), mt_regs_arg(regs, 2));
-		break;
-	case MT_CLASS_MEMALIGN:
-		p->size = mt_regs_arg(regs, 1);
-		break;
-	case MT_CLASS_POSIX_MEMALIGN:
-		p->aux = mt_regs_arg(regs, 0);
-		p->size = mt_regs_arg(regs, 2);
-		break;
-	case MT_CLASS_FREE:
-		break;
-	}
-}
-
 static void abandon(struct mt_acct *acct, const struct mt_pending *p);
 
-static bool is_realloc(enum mt_kind kind)
+static bool is_realloc(unsigned kind)
 {
 	enum mt_kind_class c = mt_kind_class(kind);
 
@@ -124,7 +128,7 @@ static bool is_realloc(enum mt_kind kind)
 void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 		    const mt_regs_t *regs, const struct mt_bp *bp)
 {
-	enum mt_kind kind = bp->kind;
+	unsigned kind = bp->kind;
 	uint64_t sp = mt_regs_sp(regs), ret;
 	struct mt_pending *p;
 
@@ -143,7 +147,7 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	}
 	task->proc->acct.totals.events++;
 	if (mt_kind_is_free(kind)) {
-		on_free(t, task, regs);
+		on_free(t, task, regs, kind);
 		return;
 	}
 	p = mt_task_push(task);

@@ -11,6 +11,8 @@
 #define MT_KINDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 enum mt_kind {
 	MT_KIND_MALLOC,
@@ -42,14 +44,40 @@ enum mt_kind_class {
 	MT_CLASS_FREE,		/* ptr in arg0 */
 };
 
-const char *mt_kind_name(enum mt_kind kind);
-enum mt_kind_class mt_kind_class(enum mt_kind kind);
-static inline bool mt_kind_is_free(enum mt_kind kind)
+/*
+ * Custom kinds (--alloc-fn 'NAME(ROLES)') follow the built-in ones: a
+ * function whose arguments the user named.  The roles give its class:
+ * size (and maybe align) an allocation, nmemb and size calloc-like, ptr a
+ * free, ptr and size a realloc.
+ */
+#define MT_MAX_CUSTOM_KINDS 64
+enum mt_role { MT_ROLE_SIZE, MT_ROLE_NMEMB, MT_ROLE_PTR, MT_ROLE_ALIGN, MT_ROLE_COUNT };
+
+struct mt_custom_kind {
+	char name[64];			/* shown as the allocator */
+	enum mt_kind_class cls;
+	int8_t arg[MT_ROLE_COUNT];	/* argument index of each role, -1 if none */
+};
+
+const char *mt_kind_name(unsigned kind);
+enum mt_kind_class mt_kind_class(unsigned kind);
+/* The argument index of a role for a kind, -1 if the kind has none. */
+int mt_kind_arg(unsigned kind, enum mt_role role);
+static inline bool mt_kind_is_free(unsigned kind)
 {
-	return kind == MT_KIND_FREE || kind == MT_KIND_DELETE ||
-	       kind == MT_KIND_DELETE_ARRAY;
+	return mt_kind_class(kind) == MT_CLASS_FREE;
 }
-/* Returns the kind named NAME ("malloc", "new[]"...), or -1. */
+/* Returns the built-in kind named NAME ("malloc", "new[]"...), or -1. */
 int mt_kind_from_name(const char *name);
+
+/*
+ * Parses "NAME(ROLES)" (ROLES: size, nmemb, ptr, align or _, comma
+ * separated, in argument order) into ck, with NAME copied to where (at
+ * most wherelen bytes).  Returns 0, or -1 with a one-line reason in err.
+ */
+int mt_custom_kind_parse(const char *spec, struct mt_custom_kind *ck, char *where,
+			 size_t wherelen, char *err, size_t errlen);
+/* Registers a custom kind for this run; returns its kind, or -1 when full. */
+int mt_kind_register(const struct mt_custom_kind *ck);
 
 #endif

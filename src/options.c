@@ -163,37 +163,66 @@ static int check_format(const struct mt_options *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* KIND=SYMBOL or KIND=0xADDRESS. */
+/* Where --alloc-fn points: a symbol, or 0xADDRESS in the executable. */
+static int parse_where(const char *arg, const char *where, struct mt_alloc_fn *fn,
+		       char *err, size_t errlen)
+{
+	char *end;
+
+	fn->symbol = where;
+	if (strncmp(where, "0x", 2) != 0)
+		return 0;
+	errno = 0;
+	fn->addr = strtoull(where + 2, &end, 16);
+	if (errno || *end || end == where + 2 || !fn->addr)
+		return mt_fail(err, errlen, "bad address in --alloc-fn '%s': give it in hex, "
+			       "as nm prints it, e.g. 0x401a2e", arg);
+	fn->symbol = NULL;
+	return 0;
+}
+
+/*
+ * NAME(ROLES) or 0xADDRESS(ROLES): a custom allocator, its arguments named;
+ * KIND=NAME or KIND=0xADDRESS: one with a standard allocator's convention.
+ */
 static int parse_alloc_fn(const char *arg, struct mt_options *o, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
-	char kind[32];
 	struct mt_alloc_fn *fn;
+	char kind[32];
 
 	if (o->nalloc_fns == MT_MAX_ALLOC_FNS)
 		return mt_fail(err, errlen, "too many --alloc-fn options: at most %d", MT_MAX_ALLOC_FNS);
+	fn = &o->alloc_fns[o->nalloc_fns];
+	if (strchr(arg, '(')) {
+		struct mt_custom_kind ck;
+
+		if (mt_custom_kind_parse(arg, &ck, fn->where, sizeof(fn->where), err, errlen) < 0)
+			return -1;
+		fn->kind = mt_kind_register(&ck);
+		if (fn->kind < 0)
+			return mt_fail(err, errlen, "too many custom allocators: at most %d",
+				       MT_MAX_CUSTOM_KINDS);
+		if (parse_where(arg, fn->where, fn, err, errlen) < 0)
+			return -1;
+		o->nalloc_fns++;
+		return 0;
+	}
 	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= sizeof(kind))
-		return mt_fail(err, errlen, "bad --alloc-fn '%s': give KIND=FUNCTION or KIND=0xADDRESS, "
-			       "e.g. malloc=my_alloc, free=0x401a2e", arg);
+		return mt_fail(err, errlen, "bad --alloc-fn '%s': give NAME(ROLES) such as "
+			       "'rt_alloc(_, size)', or KIND=NAME such as malloc=my_alloc", arg);
 	memcpy(kind, arg, (size_t)(eq - arg));
 	kind[eq - arg] = '\0';
-	fn = &o->alloc_fns[o->nalloc_fns];
 	fn->kind = mt_kind_from_name(kind);
 	if (fn->kind < 0)
 		return mt_fail(err, errlen, "unknown allocator kind '%s' in --alloc-fn: use malloc, "
 			       "calloc, realloc, reallocarray, posix_memalign, memalign, aligned_alloc, "
 			       "valloc, pvalloc, new, new[], free, delete or delete[]", kind);
-	fn->symbol = eq + 1;
-	if (strncmp(eq + 1, "0x", 2) == 0) {
-		char *end;
-
-		errno = 0;
-		fn->addr = strtoull(eq + 3, &end, 16);
-		if (errno || *end || end == eq + 3 || !fn->addr)
-			return mt_fail(err, errlen, "bad address in --alloc-fn '%s': give it in hex, "
-				       "as nm prints it, e.g. 0x401a2e", arg);
-		fn->symbol = NULL;
-	}
+	if (strlen(eq + 1) >= sizeof(fn->where))
+		return mt_fail(err, errlen, "--alloc-fn '%s': name too long", arg);
+	strcpy(fn->where, eq + 1);
+	if (parse_where(arg, fn->where, fn, err, errlen) < 0)
+		return -1;
 	o->nalloc_fns++;
 	return 0;
 }

@@ -22,10 +22,11 @@
 #define MT_MAX_WRAPPERS 64
 #define MT_MAX_ALLOC_FNS 64
 
-/* --alloc-fn KIND=SYMBOL|0xADDRESS: an allocator of a kind's convention. */
+/* --alloc-fn NAME(ROLES) or KIND=NAME: an allocator to probe. */
 struct mt_alloc_fn {
-	int kind;		/* enum mt_kind */
-	const char *symbol;	/* NULL: by address */
+	int kind;		/* enum mt_kind, or a custom kind */
+	char where[256];	/* the symbol or 0xADDRESS as given */
+	const char *symbol;	/* where, or NULL: by address */
 	uint64_t addr;		/* link-time address in the program's executable */
 };
 #define MT_MAX_RULES 64

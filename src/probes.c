@@ -77,7 +77,7 @@ static int allocator_kind(const char *name)
 /* A function found in a module's symbols, to be probed. */
 struct found_fn {
 	uint64_t addr, size;
-	enum mt_kind kind;
+	unsigned kind;		/* enum mt_kind, or a custom kind */
 };
 
 struct scan_ctx {
@@ -89,7 +89,7 @@ struct scan_ctx {
 	uint64_t dl_debug_state, r_debug;
 };
 
-static void add_found(struct scan_ctx *c, uint64_t addr, uint64_t size, enum mt_kind kind)
+static void add_found(struct scan_ctx *c, uint64_t addr, uint64_t size, unsigned kind)
 {
 	c->fns = xgrow(c->fns, &c->cap, c->n + 1, sizeof(*c->fns));
 	c->fns[c->n++] = (struct found_fn){ addr, size, kind };
@@ -313,12 +313,14 @@ int mt_probes_scan(struct mt_proc *proc, pid_t tid)
 	return 0;
 }
 
-void mt_probes_rendezvous(struct mt_proc *proc, pid_t tid)
+bool mt_probes_rendezvous(struct mt_proc *proc, pid_t tid)
 {
 	int state;
 
 	/* Between RT_ADD/RT_DELETE and RT_CONSISTENT the map is in flux. */
 	if (mt_mem_read_exact(proc->pid, proc->r_debug + offsetof(struct r_debug, r_state),
-			      &state, sizeof(state)) == 0 && state == RT_CONSISTENT)
-		mt_probes_scan(proc, tid);
+			      &state, sizeof(state)) < 0 || state != RT_CONSISTENT)
+		return false;
+	mt_probes_scan(proc, tid);
+	return true;
 }

@@ -28,8 +28,9 @@ int mt_probes_scan(struct mt_proc *proc, pid_t tid);
 /* True when addr lies inside a hooked allocator function of proc. */
 bool mt_probes_inside_allocator(const struct mt_proc *proc, uint64_t addr);
 
-/* At ld.so's rendezvous breakpoint: rescan once the link map is consistent. */
-void mt_probes_rendezvous(struct mt_proc *proc, pid_t tid);
+/* At ld.so's rendezvous breakpoint: rescans once the link map is
+ * consistent, and says whether it was. */
+bool mt_probes_rendezvous(struct mt_proc *proc, pid_t tid);
 
 /* A thread stopped at the entry of the allocator of breakpoint bp. */
 void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,

@@ -59,6 +59,34 @@ static void resume(struct mt_task *task, int sig)
 	task->stashed_sig = 0;
 }
 
+/* Kills the program before its own code runs (at its exec stop, or at the
+ * dynamic linker's first report), for a reason already said. */
+static void refuse(struct mt_tracer *t, struct mt_task *task)
+{
+	t->refused = true;
+	kill(task->tid, SIGKILL);
+	resume(task, 0);
+}
+
+/* Whether every --alloc-fn named by symbol was found; says which were not. */
+static bool alloc_fns_found(const struct mt_tracer *t)
+{
+	bool all = true;
+
+	for (size_t i = 0; i < t->opts->nalloc_fns; i++) {
+		const struct mt_alloc_fn *fn = &t->opts->alloc_fns[i];
+
+		if (!fn->symbol || t->alloc_fn_matched[i])
+			continue;
+		error_msg("--alloc-fn: no function '%s' in %s or the libraries it loads at start: "
+			  "check the name with nm (C++: mangled; static functions need the "
+			  "symbol table, not stripped)", fn->symbol, t->opts->argv ? t->opts->argv[0] :
+			  "the process");
+		all = false;
+	}
+	return all;
+}
+
 /* ---- breakpoints ------------------------------------------------------- */
 
 static void resume_from_bp(struct mt_task *task, mt_regs_t *regs, const struct mt_bp *bp)
@@ -127,8 +155,15 @@ static bool on_trap(struct mt_tracer *t, struct mt_task *task)
 	if (bp.roles & MT_BP_ENTRY)
 		mt_probe_entry(t, task, &regs, &bp);
 	track_live(t, live, proc->acct.totals.c.live_bytes);
-	if (bp.roles & MT_BP_RENDEZVOUS)
-		mt_probes_rendezvous(proc, task->tid);
+	if ((bp.roles & MT_BP_RENDEZVOUS) && mt_probes_rendezvous(proc, task->tid) &&
+	    proc == t->proc && !t->startup_checked) {
+		/* The libraries the program needs are in; its code has not run. */
+		t->startup_checked = true;
+		if (!alloc_fns_found(t)) {
+			refuse(t, task);
+			return true;
+		}
+	}
 	resume_from_bp(task, &regs, &bp);
 	return true;
 }
@@ -289,14 +324,6 @@ static bool exec_in_child(struct mt_tracer *t, struct mt_task *task)
 	return true;
 }
 
-/* Kills the program at its exec stop, before its first instruction. */
-static void refuse(struct mt_tracer *t, struct mt_task *task)
-{
-	t->refused = true;
-	kill(task->tid, SIGKILL);
-	resume(task, 0);
-}
-
 /*
  * A program with no allocator symbol and no dynamic linker to bring one: a
  * stripped static binary.  The program itself, not yet started, is refused
@@ -360,6 +387,14 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 	if (first && proc == t->proc && t->alloc_fn_errors) {
 		refuse(t, task);	/* the address is said above */
 		return;
+	}
+	if (first && proc == t->proc && !proc->r_debug) {
+		/* Static: every module is in already. */
+		t->startup_checked = true;
+		if (!alloc_fns_found(t)) {
+			refuse(t, task);
+			return;
+		}
 	}
 	if (!proc->allocators && !proc->r_debug && no_allocator(t, task, first))
 		return;
@@ -532,16 +567,6 @@ static void event_loop(struct mt_tracer *t)
 	}
 }
 
-/* An --alloc-fn function that no module had: a typo, most likely. */
-static void warn_unmatched(const struct mt_tracer *t)
-{
-	for (size_t i = 0; i < t->opts->nalloc_fns; i++)
-		if (t->opts->alloc_fns[i].symbol && !t->alloc_fn_matched[i])
-			error_msg("--alloc-fn %s=%s: no function of that name in any module of the "
-				  "program: check the name with nm (C++: the mangled name)",
-				  mt_kind_name(t->opts->alloc_fns[i].kind), t->opts->alloc_fns[i].symbol);
-}
-
 /* The program, to which termination signals sent to memtracer are passed. */
 static volatile pid_t forward_to;
 
@@ -608,7 +633,6 @@ int mt_tracer_run(struct mt_tracer *t)
 		t->attached = true;
 		mt_detach(t);
 	}
-	warn_unmatched(t);
 	print_stats(t);
 	return t->refused ? MT_EXIT_TRACE : 0;
 }
@@ -628,6 +652,10 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 		return MT_EXIT_TRACE;
 	}
 	mt_guardian_watch(pid);
+	if (!t->plant_deferred && !alloc_fns_found(t)) {
+		mt_detach(t);
+		return MT_EXIT_TRACE;
+	}
 	wake_tid = pid;
 	if (t->opts->duration)
 		alarm(t->opts->duration);
@@ -638,7 +666,6 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 	t->end_ns = mt_now_ns();
 	if (t->tasks.count > 0)
 		mt_detach(t);
-	warn_unmatched(t);
 	print_stats(t);
 	return 0;
 }

@@ -2,6 +2,7 @@
 /* The command-line parser, without ptrace: values, defaults, every error. */
 #include "config.h"
 #include "options.h"
+#include "kinds.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -127,8 +128,59 @@ static void test_errors(void)
 	expect_error("memtracer run --depth 5000 -- prog", "bad --depth");
 }
 
+/* --alloc-fn: roles make the class and the argument positions. */
+static void test_alloc_fn(void)
+{
+	static const struct {
+		const char *spec;
+		enum mt_kind_class cls;
+		int size, nmemb, ptr;
+	} cases[] = {
+		{ "rt_alloc(_,size)", MT_CLASS_ALLOC, 1, -1, -1 },
+		{ "rt_free(_,ptr)", MT_CLASS_FREE, -1, -1, 1 },
+		{ "pool_realloc(_,_,ptr,size)", MT_CLASS_REALLOC, 3, -1, 2 },
+		{ "arr(nmemb,size)", MT_CLASS_CALLOC, 1, 0, -1 },
+		{ "al(align,size)", MT_CLASS_ALLOC, 1, -1, -1 },
+		{ "0x4012a0(size)", MT_CLASS_ALLOC, 0, -1, -1 },
+	};
+	struct mt_options o;
+	char line[128], err[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned kind;
+
+		snprintf(line, sizeof(line), "memtracer run --alloc-fn %s -- ./p", cases[i].spec);
+		CHECK(parse(line, &o, err, sizeof(err)) == 0);
+		if (o.nalloc_fns != 1)
+			continue;
+		kind = (unsigned)o.alloc_fns[0].kind;
+		CHECK(kind >= MT_KIND_COUNT);
+		CHECK(mt_kind_class(kind) == cases[i].cls);
+		CHECK(mt_kind_arg(kind, MT_ROLE_SIZE) == cases[i].size);
+		CHECK(mt_kind_arg(kind, MT_ROLE_NMEMB) == cases[i].nmemb);
+		CHECK(mt_kind_arg(kind, MT_ROLE_PTR) == cases[i].ptr);
+	}
+	CHECK(parse("memtracer run --alloc-fn rt_alloc(_,size) -- ./p", &o, err, sizeof(err)) == 0);
+	CHECK_STREQ(o.alloc_fns[0].symbol, "rt_alloc");
+	CHECK_STREQ(mt_kind_name((unsigned)o.alloc_fns[0].kind), "rt_alloc");
+	CHECK(parse("memtracer run --alloc-fn 0x4012a0(size) -- ./p", &o, err, sizeof(err)) == 0);
+	CHECK(o.alloc_fns[0].symbol == NULL);
+	CHECK_EQ_U64(o.alloc_fns[0].addr, 0x4012a0);
+	CHECK(parse("memtracer run --alloc-fn free=0x401f10 -- ./p", &o, err, sizeof(err)) == 0);
+	CHECK(o.alloc_fns[0].kind == MT_KIND_FREE && o.alloc_fns[0].addr == 0x401f10);
+	/* Built-in kinds keep their conventions. */
+	CHECK(mt_kind_arg(MT_KIND_CALLOC, MT_ROLE_NMEMB) == 0 && mt_kind_arg(MT_KIND_CALLOC, MT_ROLE_SIZE) == 1);
+	CHECK(mt_kind_arg(MT_KIND_POSIX_MEMALIGN, MT_ROLE_SIZE) == 2);
+	expect_error("memtracer run --alloc-fn rt(ptr,nmemb) -- ./p", "make no allocator");
+	expect_error("memtracer run --alloc-fn rt(size,size) -- ./p", "two arguments are the size");
+	expect_error("memtracer run --alloc-fn rt(_,_,_,_,_,_,size) -- ./p", "at most 6");
+	expect_error("memtracer run --alloc-fn rt(bytes) -- ./p", "'bytes' is not a role");
+	expect_error("memtracer report --alloc-fn malloc=f p.json", "is for run and attach");
+}
+
 int main(void)
 {
+	test_alloc_fn();
 	test_defaults();
 	test_values();
 	test_sizes();
