@@ -25,11 +25,33 @@ struct mt_thread_acct {
 	uint64_t last_alloc_ptr;	/* for temporary-allocation detection */
 };
 
+/* One point of the live-bytes timeline. */
+struct mt_timeline_point {
+	uint64_t ns;		/* mt_now_ns() */
+	uint64_t events;	/* allocations and frees so far */
+	uint64_t live_bytes;	/* then */
+	uint64_t max_live_bytes;	/* the most since the previous point */
+};
+
+#define MT_TIMELINE_MAX 512	/* halved to 256 when full: 256 to 512 points */
+
 struct mt_acct {
 	struct mt_aggtab *sites;
 	struct mt_live *live;
 	struct mt_totals totals;
 	uint64_t min_size;	/* allocations below it get no site (--min-size) */
+
+	/* The peak: each site's live bytes at the moment the total was
+	 * highest, kept lazily (one copy per site touched after a peak). */
+	uint64_t peak_epoch;	/* peaks recorded so far */
+	bool peak_pending;	/* the total is at a new high not yet recorded */
+	uint64_t peak_ns;	/* when the recorded peak was reached */
+	uint64_t peak_events;	/* allocations and frees up to it */
+
+	/* Live bytes over the run: a point every `every` events. */
+	struct mt_timeline_point timeline[MT_TIMELINE_MAX];
+	size_t ntimeline;
+	uint64_t every, events, max_since;
 };
 
 void mt_acct_init(struct mt_acct *acct, uint32_t max_sites, uint64_t min_size);
@@ -63,5 +85,10 @@ bool mt_acct_detach(struct mt_acct *acct, uint64_t ptr, struct mt_live_block *ou
 void mt_acct_free_detached(struct mt_acct *acct, struct mt_thread_acct *thr,
 			   const struct mt_live_block *blk);
 void mt_acct_reattach(struct mt_acct *acct, const struct mt_live_block *blk);
+
+/* A site's live bytes at the process's peak of live bytes. */
+uint64_t mt_acct_site_at_peak(const struct mt_acct *acct, const struct mt_site *site);
+/* When the peak was reached (mt_now_ns) and after how many events. */
+void mt_acct_peak_moment(const struct mt_acct *acct, uint64_t *ns, uint64_t *events);
 
 #endif

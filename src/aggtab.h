@@ -35,6 +35,10 @@ struct mt_site {
 	uint16_t kind;		/* enum mt_kind */
 	uint16_t flags;		/* MT_SITE_F_* */
 	struct mt_counters c;
+	/* Live bytes when the process's live total peaked (see acct.c),
+	 * valid when peak_epoch is the accounting's current one. */
+	uint64_t live_at_peak;
+	uint64_t peak_epoch;
 };
 
 struct mt_aggtab;

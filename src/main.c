@@ -52,8 +52,12 @@ static void set_exit(struct mt_profile *prof, bool done, int status)
 static struct mt_profile *process_profile(const struct mt_tracer *t, const struct mt_proc *proc,
 					  const struct mt_profile_opts *popts)
 {
-	struct mt_profile *prof = mt_profile_build(&proc->acct, &proc->modules, popts);
 	bool root = proc == t->proc;
+	struct mt_profile_opts o = *popts;
+	struct mt_profile *prof;
+
+	o.start_ns = root ? t->start_ns : proc->start_ns;
+	prof = mt_profile_build(&proc->acct, &proc->modules, &o);
 
 	prof->command = xstrdup(proc->command);
 	prof->pid = proc->pid;

@@ -38,6 +38,7 @@ static char *site_key(const struct mt_profile_site *s)
 static void copy_site(struct mt_profile_site *dst, const struct mt_profile_site *src)
 {
 	*dst = *src;
+	dst->live_at_peak = 0;	/* each process peaked at its own moment */
 	dst->allocator = xstrdup(src->allocator);
 	dst->frames = xcalloc(src->nframes ? src->nframes : 1, sizeof(*dst->frames));
 	for (uint32_t i = 0; i < src->nframes; i++)

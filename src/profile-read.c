@@ -122,6 +122,8 @@ static void read_site(struct reader *rd, json_t *obj, struct mt_profile_site *s,
 	read_counters(rd, obj, &s->c, where);
 	s->truncated = json_is_true(json_object_get(obj, "truncated"));
 	s->overflow = json_is_true(json_object_get(obj, "overflow"));
+	if (json_is_integer(json_object_get(obj, "live_at_peak")))	/* optional */
+		s->live_at_peak = get_uint(rd, obj, "live_at_peak", where);
 	if (!json_is_array(frames)) {
 		bad(rd, "%s: \"frames\" missing or not a list", where);
 		return;
@@ -223,12 +225,41 @@ static void read_processes(struct reader *rd, json_t *root, struct mt_profile *p
 	}
 }
 
+/* "peak" and "timeline": optional (profiles of several processes lack them). */
+static void read_peak(struct reader *rd, json_t *root, struct mt_profile *p)
+{
+	json_t *peak = json_object_get(root, "peak"), *tl = json_object_get(root, "timeline");
+
+	if (!json_is_object(peak))
+		return;
+	p->has_peak = true;
+	p->peak_time = json_number_value(json_object_get(peak, "time"));
+	p->peak_events = get_uint(rd, peak, "events", "peak");
+	if (!json_is_array(tl))
+		return;
+	p->timeline = xcalloc(json_array_size(tl) + 1, sizeof(*p->timeline));
+	for (size_t i = 0; i < json_array_size(tl) && !rd->failed; i++, p->ntimeline++) {
+		json_t *pt = json_array_get(tl, i);
+
+		if (!json_is_object(pt)) {
+			bad(rd, "timeline point %zu is not an object", i);
+			return;
+		}
+		p->timeline[i].time = json_number_value(json_object_get(pt, "time"));
+		p->timeline[i].events = get_uint(rd, pt, "events", "timeline");
+		p->timeline[i].live_bytes = get_uint(rd, pt, "live_bytes", "timeline");
+		p->timeline[i].max_live_bytes = get_uint(rd, pt, "max_live_bytes", "timeline");
+	}
+}
+
 static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
 {
 	json_t *mods = json_object_get(root, "modules");
 
 	read_header(rd, root, p);
 	read_counts(rd, root, p);
+	if (!rd->failed)
+		read_peak(rd, root, p);
 	if (!rd->failed && json_is_array(mods)) {
 		p->modules = xcalloc(json_array_size(mods) + 1, sizeof(*p->modules));
 		for (size_t i = 0; i < json_array_size(mods) && !rd->failed; i++, p->nmodules++)

@@ -189,6 +189,39 @@ void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers, bool from_s
 	}
 }
 
+static double seconds_since(uint64_t start_ns, uint64_t ns)
+{
+	return start_ns && ns > start_ns ? (double)(ns - start_ns) / 1e9 : 0.0;
+}
+
+static void add_peak_and_timeline(struct mt_profile *prof, const struct mt_acct *acct,
+				  uint64_t start_ns)
+{
+	uint64_t ns, events;
+
+	mt_acct_peak_moment(acct, &ns, &events);
+	prof->has_peak = true;
+	prof->peak_time = acct->totals.c.peak_live_bytes ? seconds_since(start_ns, ns) : 0.0;
+	prof->peak_events = acct->totals.c.peak_live_bytes ? events : 0;
+	prof->timeline = xcalloc(acct->ntimeline + 1, sizeof(*prof->timeline));
+	for (size_t i = 0; i < acct->ntimeline; i++) {
+		const struct mt_timeline_point *pt = &acct->timeline[i];
+
+		prof->timeline[prof->ntimeline++] = (struct mt_profile_point){
+			.time = seconds_since(start_ns, pt->ns), .events = pt->events,
+			.live_bytes = pt->live_bytes, .max_live_bytes = pt->max_live_bytes,
+		};
+	}
+	/* The end, if events came after the last point. */
+	if (acct->events && (!acct->ntimeline || acct->timeline[acct->ntimeline - 1].events < acct->events))
+		prof->timeline[prof->ntimeline++] = (struct mt_profile_point){
+			.time = seconds_since(start_ns, mt_now_ns()), .events = acct->events,
+			.live_bytes = acct->totals.c.live_bytes,
+			.max_live_bytes = acct->max_since > acct->totals.c.live_bytes ?
+					  acct->max_since : acct->totals.c.live_bytes,
+		};
+}
+
 struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_modules *mods,
 				    const struct mt_profile_opts *opts)
 {
@@ -204,9 +237,15 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_
 	prof->engine = xstrdup("int3");
 	prof->totals = acct->totals;
 	prof->sites = xcalloc(n, sizeof(*prof->sites));
-	for (uint32_t id = 0; id < n; id++)
-		if (saw_events(mt_aggtab_site(acct->sites, id)))
-			build_site(&prof->sites[prof->nsites++], acct->sites, id, &fc, sym);
+	for (uint32_t id = 0; id < n; id++) {
+		const struct mt_site *s = mt_aggtab_site(acct->sites, id);
+
+		if (!saw_events(s))
+			continue;
+		prof->sites[prof->nsites].live_at_peak = mt_acct_site_at_peak(acct, s);
+		build_site(&prof->sites[prof->nsites++], acct->sites, id, &fc, sym);
+	}
+	add_peak_and_timeline(prof, acct, opts ? opts->start_ns : 0);
 	prof->modules = xcalloc(mods->n ? mods->n : 1, sizeof(*prof->modules));
 	for (size_t i = 0; i < mods->n; i++) {
 		prof->modules[i] = mods->v[i];
@@ -239,6 +278,7 @@ void mt_profile_free(struct mt_profile *prof)
 	for (size_t i = 0; i < prof->nprocs; i++)
 		mt_profile_free(prof->procs[i]);
 	free(prof->procs);
+	free(prof->timeline);
 	free(prof->command);
 	free(prof->engine);
 	free(prof);

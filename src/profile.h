@@ -34,6 +34,14 @@ struct mt_profile_site {
 	uint32_t site_frame;		/* index of the frame shown as the site */
 	bool truncated;			/* stack cut at --depth */
 	bool overflow;			/* the merged overflow site */
+	uint64_t live_at_peak;		/* its live bytes at the process's peak */
+};
+
+/* A point of the live-bytes timeline. */
+struct mt_profile_point {
+	double time;			/* seconds since the start */
+	uint64_t events;		/* allocations and frees so far */
+	uint64_t live_bytes, max_live_bytes;	/* then; the most since the last point */
 };
 
 enum mt_exit_kind { MT_EXIT_UNKNOWN, MT_EXIT_CODE, MT_EXIT_SIGNAL };
@@ -49,6 +57,11 @@ struct mt_profile {
 	uint32_t max_sites, depth;
 	uint64_t min_size;
 	struct mt_totals totals;
+	bool has_peak;			/* peak_* and the sites' live_at_peak are known */
+	double peak_time;		/* seconds from the start to the peak */
+	uint64_t peak_events;		/* allocations and frees up to it */
+	struct mt_profile_point *timeline;
+	size_t ntimeline;
 	struct mt_profile_site *sites;
 	size_t nsites;
 	struct mt_module *modules;
@@ -62,6 +75,7 @@ struct mt_profile {
 struct mt_acct;
 
 struct mt_profile_opts {
+	uint64_t start_ns;		/* the start, for times (mt_now_ns) */
 	bool raw_names;			/* --no-demangle */
 	const char *debug_dir;		/* --debug-dir */
 	char **wrappers;		/* --wrapper globs, NULL-terminated, or NULL */

@@ -72,7 +72,8 @@ static json_t *frame_json(const struct mt_frame *f)
 	return obj;
 }
 
-static json_t *site_json(const struct mt_profile_site *s)
+/* live_at_peak only when the profile knows its peak (not a combined one). */
+static json_t *site_json(const struct mt_profile_site *s, bool with_peak)
 {
 	json_t *obj = json_object(), *frames = json_array();
 
@@ -81,6 +82,8 @@ static json_t *site_json(const struct mt_profile_site *s)
 	json_object_set_new(obj, "truncated", json_boolean(s->truncated));
 	json_object_set_new(obj, "overflow", json_boolean(s->overflow));
 	json_object_set_new(obj, "site", json_integer(s->site_frame));
+	if (with_peak)
+		json_object_set_new(obj, "live_at_peak", uint_json(s->live_at_peak));
 	for (uint32_t i = 0; i < s->nframes; i++)
 		json_array_append_new(frames, frame_json(&s->frames[i]));
 	json_object_set_new(obj, "frames", frames);
@@ -115,7 +118,7 @@ static json_t *sites_json(const struct mt_profile *p)
 	json_t *sites = json_array();
 
 	for (size_t i = 0; i < p->nsites; i++)
-		json_array_append_new(sites, site_json(&p->sites[i]));
+		json_array_append_new(sites, site_json(&p->sites[i], p->has_peak));
 	return sites;
 }
 
@@ -133,6 +136,27 @@ static json_t *process_json(const struct mt_profile *p)
 	return obj;
 }
 
+/* The peak's moment, and live bytes over the run (absent when combined). */
+static void add_peak(json_t *root, const struct mt_profile *p)
+{
+	json_t *peak = json_object(), *timeline = json_array();
+
+	json_object_set_new(peak, "live_bytes", uint_json(p->totals.c.peak_live_bytes));
+	json_object_set_new(peak, "time", json_real(p->peak_time));
+	json_object_set_new(peak, "events", uint_json(p->peak_events));
+	json_object_set_new(root, "peak", peak);
+	for (size_t i = 0; i < p->ntimeline; i++) {
+		json_t *pt = json_object();
+
+		json_object_set_new(pt, "time", json_real(p->timeline[i].time));
+		json_object_set_new(pt, "events", uint_json(p->timeline[i].events));
+		json_object_set_new(pt, "live_bytes", uint_json(p->timeline[i].live_bytes));
+		json_object_set_new(pt, "max_live_bytes", uint_json(p->timeline[i].max_live_bytes));
+		json_array_append_new(timeline, pt);
+	}
+	json_object_set_new(root, "timeline", timeline);
+}
+
 static json_t *profile_json(const struct mt_profile *p)
 {
 	json_t *root = json_object(), *mods = json_array();
@@ -147,6 +171,8 @@ static json_t *profile_json(const struct mt_profile *p)
 	json_object_set_new(root, "depth", json_integer(p->depth));
 	json_object_set_new(root, "min_size", uint_json(p->min_size));
 	json_object_set_new(root, "totals", totals_json(&p->totals));
+	if (p->has_peak)
+		add_peak(root, p);
 	json_object_set_new(root, "sites", sites_json(p));
 	for (size_t i = 0; i < p->nmodules; i++)
 		json_array_append_new(mods, module_json(&p->modules[i]));

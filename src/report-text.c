@@ -180,6 +180,17 @@ static void print_stack(FILE *out, const struct mt_profile_site *s)
 		fputs("        ... [stack truncated at --depth]\n", out);
 }
 
+/* The site's frame, or what stands for it. */
+static void print_site_name(FILE *out, const struct mt_profile_site *s, const char *overflow)
+{
+	if (s->overflow)
+		fputs(overflow, out);
+	else if (s->nframes)
+		print_frame_site(out, &s->frames[s->site_frame]);
+	else
+		fputs("[unknown call site]", out);
+}
+
 static void print_site(FILE *out, const struct mt_profile_site *s, bool stacks)
 {
 	char b1[32], n1[32], b2[32], b3[32], b4[32];
@@ -190,12 +201,7 @@ static void print_site(FILE *out, const struct mt_profile_site *s, bool stacks)
 		grouped(s->c.allocs, n1, sizeof(n1)), mt_human_bytes(avg, b2, sizeof(b2)),
 		mt_human_bytes(s->c.live_bytes, b3, sizeof(b3)),
 		mt_human_bytes(s->c.peak_live_bytes, b4, sizeof(b4)), s->allocator);
-	if (s->overflow)
-		fputs("[overflow: stacks that did not fit in --max-sites]", out);
-	else if (s->nframes)
-		print_frame_site(out, &s->frames[s->site_frame]);
-	else
-		fputs("[unknown call site]", out);
+	print_site_name(out, s, "[overflow: stacks that did not fit in --max-sites]");
 	if (s->c.failed_allocs)
 		fprintf(out, "  [%" PRIu64 " failed]", s->c.failed_allocs);
 	fputc('\n', out);
@@ -327,11 +333,52 @@ static void processes(FILE *out, const struct mt_profile *p, const struct mt_rep
 	}
 }
 
+static int cmp_at_peak(const void *pa, const void *pb)
+{
+	const struct mt_profile_site *a = *(const struct mt_profile_site *const *)pa;
+	const struct mt_profile_site *b = *(const struct mt_profile_site *const *)pb;
+
+	if (a->live_at_peak != b->live_at_peak)
+		return a->live_at_peak > b->live_at_peak ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* What was live when the process peaked (massif's peak snapshot). */
+static void peak_table(FILE *out, const struct mt_profile *p, unsigned top)
+{
+	const struct mt_profile_site **v = xcalloc(p->nsites + 1, sizeof(*v));
+	size_t n = 0, shown;
+	char b1[32], b2[32], n1[32];
+
+	for (size_t i = 0; i < p->nsites; i++)
+		if (p->sites[i].live_at_peak)
+			v[n++] = &p->sites[i];
+	qsort(v, n, sizeof(*v), cmp_at_peak);
+	shown = top && top < n ? top : n;
+	fprintf(out, "\nLive at the peak (%s, %.2f s in, after %s allocations and frees), "
+		"top %zu of %zu sites:\n", mt_human_bytes(p->totals.c.peak_live_bytes, b1, sizeof(b1)),
+		p->peak_time, grouped(p->peak_events, n1, sizeof(n1)), shown, n);
+	fprintf(out, "  %11s %6s  %-8s %s\n", "live", "share", "kind", "site");
+	for (size_t i = 0; i < shown; i++) {
+		const struct mt_profile_site *s = v[i];
+
+		fprintf(out, "  %11s %5.1f%%  %-8s ", mt_human_bytes(s->live_at_peak, b2, sizeof(b2)),
+			p->totals.c.peak_live_bytes ?
+			100.0 * (double)s->live_at_peak / (double)p->totals.c.peak_live_bytes : 0.0,
+			s->allocator);
+		print_site_name(out, s, "[overflow]");
+		fputc('\n', out);
+	}
+	free(v);
+}
+
 int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
 {
 	errno = 0;
 	header(out, p);
 	sites_table(out, p, opts);
+	if (p->has_peak && p->totals.c.peak_live_bytes)
+		peak_table(out, p, opts->top);
 	functions_table(out, p, opts->top);
 	if (p->nprocs)
 		processes(out, p, opts);

@@ -2,11 +2,15 @@
 /*
  * Accounting from a scripted sequence of events, every counter checked:
  * allocations, frees, realloc (success, failure, size 0), temporaries,
- * unknown frees, --min-size, a missed free, the overflow site.
+ * unknown frees, --min-size, a missed free, the overflow site; and each
+ * site's share of the peak, against a brute-force replay, and the timeline.
  */
 #include "config.h"
 #include "acct.h"
 #include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static void check_counters(const struct mt_counters *c, uint64_t allocs, uint64_t bytes,
 			   uint64_t frees, uint64_t freed, uint64_t live_allocs,
@@ -21,6 +25,99 @@ static void check_counters(const struct mt_counters *c, uint64_t allocs, uint64_
 	CHECK_EQ_U64(c->peak_live_bytes, peak);
 	CHECK_EQ_U64(c->temporary_allocs, temp);
 	CHECK_EQ_U64(c->failed_allocs, failed);
+}
+
+static uint64_t site_at_peak(const struct mt_acct *a, uint32_t site)
+{
+	return mt_acct_site_at_peak(a, mt_aggtab_site(a->sites, site));
+}
+
+/* A known story: the peak is neither the first high nor the end. */
+static void test_peak_story(void)
+{
+	struct mt_acct a;
+	struct mt_thread_acct t = { .tid = 1 };
+	uint64_t pcs[3] = { 0x1000, 0x2000, 0x3000 };
+	uint32_t s[3];
+
+	mt_acct_init(&a, 16, 0);
+	for (int i = 0; i < 3; i++)
+		s[i] = mt_aggtab_intern(a.sites, 0, &pcs[i], 1, 0);
+	for (uint64_t i = 0; i < 10; i++)
+		mt_acct_alloc(&a, &t, s[0], 0x10000 + i * 16, 100);	/* A: 1000 */
+	for (uint64_t i = 2; i < 10; i++)
+		mt_acct_free(&a, &t, 0x10000 + i * 16);			/* A: 200 */
+	for (uint64_t i = 0; i < 4; i++)
+		mt_acct_alloc(&a, &t, s[1], 0x20000 + i * 16, 200);	/* B: 800, total 1000 */
+	CHECK_EQ_U64(site_at_peak(&a, s[0]), 1000);	/* the first high still holds */
+	mt_acct_alloc(&a, &t, s[2], 0x30000, 50);	/* C: total 1050, the peak */
+	CHECK_EQ_U64(site_at_peak(&a, s[1]), 800);	/* pending: as they are now */
+	mt_acct_free(&a, &t, 0x20000);			/* down: the peak is recorded */
+	mt_acct_free(&a, &t, 0x10000);
+	mt_acct_alloc(&a, &t, s[0], 0x40000, 10);	/* a lower high */
+	mt_acct_free(&a, &t, 0x40000);
+	CHECK_EQ_U64(a.totals.c.peak_live_bytes, 1050);
+	CHECK_EQ_U64(site_at_peak(&a, s[0]), 200);
+	CHECK_EQ_U64(site_at_peak(&a, s[1]), 800);
+	CHECK_EQ_U64(site_at_peak(&a, s[2]), 50);
+	CHECK_EQ_U64(a.peak_events, 10 + 8 + 4 + 1);
+	mt_acct_destroy(&a);
+}
+
+/*
+ * Random alloc/free over 8 sites, 20000 events: each site's share of the
+ * peak, kept lazily, equals a replay that copies every site at each new
+ * high; the shares add up to the peak.
+ */
+static void test_peak_random(void)
+{
+	enum { NSITES = 8, NBLOCKS = 64, EVENTS = 20000 };
+	struct mt_acct a;
+	struct mt_thread_acct t = { .tid = 1 };
+	uint64_t live[NSITES] = { 0 }, at_peak[NSITES] = { 0 }, total = 0, peak = 0, sum = 0;
+	uint64_t sizes[NBLOCKS] = { 0 }, pcs[NSITES];
+	uint32_t sites[NSITES], owner[NBLOCKS];
+	unsigned seed = 12345;
+
+	mt_acct_init(&a, 64, 0);
+	for (int i = 0; i < NSITES; i++) {
+		pcs[i] = 0x1000 + (uint64_t)i;
+		sites[i] = mt_aggtab_intern(a.sites, 0, &pcs[i], 1, 0);
+	}
+	for (int e = 0; e < EVENTS; e++) {
+		int b = rand_r(&seed) % NBLOCKS;
+
+		if (sizes[b]) {
+			CHECK(mt_acct_free(&a, &t, 0x100000 + (uint64_t)b * 4096));
+			live[owner[b]] -= sizes[b];
+			total -= sizes[b];
+			sizes[b] = 0;
+			continue;
+		}
+		owner[b] = (uint32_t)(rand_r(&seed) % NSITES);
+		sizes[b] = 1 + (uint64_t)(rand_r(&seed) % 1000);
+		mt_acct_alloc(&a, &t, sites[owner[b]], 0x100000 + (uint64_t)b * 4096, sizes[b]);
+		live[owner[b]] += sizes[b];
+		total += sizes[b];
+		if (total > peak) {
+			peak = total;
+			memcpy(at_peak, live, sizeof(live));
+		}
+	}
+	CHECK_EQ_U64(a.totals.c.peak_live_bytes, peak);
+	for (int i = 0; i < NSITES; i++) {
+		CHECK_EQ_U64(site_at_peak(&a, sites[i]), at_peak[i]);
+		sum += site_at_peak(&a, sites[i]);
+	}
+	CHECK_EQ_U64(sum, peak);
+	/* The timeline: 256 to 512 points, in order, the last at the end. */
+	CHECK(a.ntimeline >= MT_TIMELINE_MAX / 2 && a.ntimeline <= MT_TIMELINE_MAX);
+	for (size_t i = 1; i < a.ntimeline; i++) {
+		CHECK(a.timeline[i].events > a.timeline[i - 1].events);
+		CHECK(a.timeline[i].max_live_bytes >= a.timeline[i].live_bytes);
+		CHECK(a.timeline[i].max_live_bytes <= peak);
+	}
+	mt_acct_destroy(&a);
 }
 
 int main(void)
@@ -72,5 +169,7 @@ int main(void)
 	CHECK_EQ_U64(acct.totals.overflow_events, 2);
 	check_counters(&mt_aggtab_site(acct.sites, MT_SITE_OVERFLOW)->c, 1, 64, 1, 64, 0, 0, 64, 1, 0);
 	mt_acct_destroy(&acct);
+	test_peak_story();
+	test_peak_random();
 	return UNIT_DONE();
 }

@@ -100,6 +100,17 @@ static struct mt_profile *sample(void)
 	for (size_t i = 0; i < p->nsites; i++)
 		mt_counters_add(&p->totals.c, &p->sites[i].c);
 	p->totals.c.peak_live_bytes = 7654321;
+	/* The peak: what two sites held then, and a short timeline. */
+	p->has_peak = true;
+	p->peak_time = 0.75;
+	p->peak_events = 1234;
+	p->sites[0].live_at_peak = 7000000;
+	p->sites[1].live_at_peak = 654321;
+	p->ntimeline = 3;
+	p->timeline = xcalloc(3, sizeof(*p->timeline));
+	p->timeline[0] = (struct mt_profile_point){ 0.25, 400, 1000000, 2000000 };
+	p->timeline[1] = (struct mt_profile_point){ 0.75, 1234, 7654321, 7654321 };
+	p->timeline[2] = (struct mt_profile_point){ 1.5, 2000, 512, 7000000 };
 	p->totals.unknown_frees = 3;
 	p->totals.overflow_events = 6;
 
@@ -314,21 +325,31 @@ static void check_frame(json_t *obj, const struct mt_frame *f)
 	check_bool(obj, "inline", f->inlined);
 }
 
-static void check_site(json_t *obj, const struct mt_profile_site *s)
+static void check_site(json_t *obj, const struct mt_profile_site *s, bool with_peak)
 {
 	static const char *const keys[] = {
+		"allocator", "allocs", "alloc_bytes", "frees", "freed_bytes", "live_allocs",
+		"live_bytes", "peak_live_bytes", "temporary_allocs", "failed_allocs",
+		"truncated", "overflow", "site", "live_at_peak", "frames",
+	};
+	static const char *const keys_no_peak[] = {
 		"allocator", "allocs", "alloc_bytes", "frees", "freed_bytes", "live_allocs",
 		"live_bytes", "peak_live_bytes", "temporary_allocs", "failed_allocs",
 		"truncated", "overflow", "site", "frames",
 	};
 	json_t *frames = json_object_get(obj, "frames");
 
-	check_keys(obj, keys, MT_ARRAY_SIZE(keys), "site");
+	if (with_peak)
+		check_keys(obj, keys, MT_ARRAY_SIZE(keys), "site");
+	else
+		check_keys(obj, keys_no_peak, MT_ARRAY_SIZE(keys_no_peak), "site");
 	check_str(obj, "allocator", s->allocator);
 	check_counters(obj, &s->c);
 	check_bool(obj, "truncated", s->truncated);
 	check_bool(obj, "overflow", s->overflow);
 	check_int(obj, "site", s->site_frame);
+	if (with_peak)
+		check_int(obj, "live_at_peak", s->live_at_peak);
 	CHECK(json_is_array(frames));
 	CHECK_EQ_U64(json_array_size(frames), s->nframes);
 	for (uint32_t i = 0; i < s->nframes && i < json_array_size(frames); i++)
@@ -354,6 +375,11 @@ static void check_json(const char *text, const struct mt_profile *p)
 	static const char *const keys[] = {
 		"format", "version", "command", "pid", "exit_status", "exit_signal",
 		"duration", "engine", "max_sites", "depth", "min_size", "totals",
+		"peak", "timeline", "sites", "modules",
+	};
+	static const char *const keys_no_peak[] = {
+		"format", "version", "command", "pid", "exit_status", "exit_signal",
+		"duration", "engine", "max_sites", "depth", "min_size", "totals",
 		"sites", "modules",
 	};
 	static const char *const total_keys[] = {
@@ -371,7 +397,21 @@ static void check_json(const char *text, const struct mt_profile *p)
 		unit_failures++;
 		return;
 	}
-	check_keys(root, keys, MT_ARRAY_SIZE(keys), "profile");
+	if (p->has_peak) {
+		check_keys(root, keys, MT_ARRAY_SIZE(keys), "profile");
+		check_int(json_object_get(root, "peak"), "live_bytes", p->totals.c.peak_live_bytes);
+		check_int(json_object_get(root, "peak"), "events", p->peak_events);
+	} else {
+		check_keys(root, keys_no_peak, MT_ARRAY_SIZE(keys_no_peak), "profile");
+	}
+	CHECK_EQ_U64(json_array_size(json_object_get(root, "timeline")), p->ntimeline);
+	for (size_t i = 0; i < p->ntimeline; i++) {
+		json_t *pt = json_array_get(json_object_get(root, "timeline"), i);
+
+		check_int(pt, "events", p->timeline[i].events);
+		check_int(pt, "live_bytes", p->timeline[i].live_bytes);
+		check_int(pt, "max_live_bytes", p->timeline[i].max_live_bytes);
+	}
 	check_str(root, "format", "memtracer-profile");
 	check_int(root, "version", 1);
 	check_str(root, "command", p->command);
@@ -408,7 +448,7 @@ static void check_json(const char *text, const struct mt_profile *p)
 	CHECK(json_is_array(sites));
 	CHECK_EQ_U64(json_array_size(sites), p->nsites);
 	for (size_t i = 0; i < p->nsites && i < json_array_size(sites); i++)
-		check_site(json_array_get(sites, i), &p->sites[i]);
+		check_site(json_array_get(sites, i), &p->sites[i], p->has_peak);
 
 	mods = json_object_get(root, "modules");
 	CHECK(json_is_array(mods));
