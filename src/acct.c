@@ -145,7 +145,8 @@ void mt_acct_alloc(struct mt_acct *acct, struct mt_thread_acct *thr,
 		site = MT_SITE_NONE;
 		acct->totals.filtered_allocs++;
 	}
-	blk = (struct mt_live_block){ .ptr = ptr, .size = size, .site = site, .tid = thr->tid };
+	blk = (struct mt_live_block){ .ptr = ptr, .size = size, .site = site, .tid = thr->tid,
+				      .phase = thr->phase };
 	if (!mt_live_insert(acct->live, &blk, &old)) {
 		/* A free we never saw: the old block is gone, without a free. */
 		mt_live_remove(acct->live, ptr, NULL);
@@ -189,16 +190,22 @@ void mt_acct_free_detached(struct mt_acct *acct, struct mt_thread_acct *thr,
 	tick(acct);
 }
 
+bool mt_acct_free_block(struct mt_acct *acct, struct mt_thread_acct *thr, uint64_t ptr,
+			struct mt_live_block *out)
+{
+	if (!mt_live_remove(acct->live, ptr, out)) {
+		acct->totals.unknown_frees++;
+		return false;
+	}
+	mt_acct_free_detached(acct, thr, out);
+	return true;
+}
+
 bool mt_acct_free(struct mt_acct *acct, struct mt_thread_acct *thr, uint64_t ptr)
 {
 	struct mt_live_block blk;
 
-	if (!mt_live_remove(acct->live, ptr, &blk)) {
-			acct->totals.unknown_frees++;
-		return false;
-	}
-	mt_acct_free_detached(acct, thr, &blk);
-	return true;
+	return mt_acct_free_block(acct, thr, ptr, &blk);
 }
 
 bool mt_acct_detach(struct mt_acct *acct, uint64_t ptr, struct mt_live_block *out)

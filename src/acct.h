@@ -22,6 +22,7 @@
 /* Per-thread accounting state, embedded in the engine's thread record. */
 struct mt_thread_acct {
 	uint32_t tid;
+	uint32_t phase;			/* innermost phase instance running, 0 none */
 	uint64_t last_alloc_ptr;	/* for temporary-allocation detection */
 };
 
@@ -73,6 +74,9 @@ void mt_acct_failed(struct mt_acct *acct, uint32_t site);
 /* A free of ptr (non-NULL).  Returns false when ptr was not live: counted in
  * unknown_frees. */
 bool mt_acct_free(struct mt_acct *acct, struct mt_thread_acct *thr, uint64_t ptr);
+/* The same, the block freed copied to *out when it was live. */
+bool mt_acct_free_block(struct mt_acct *acct, struct mt_thread_acct *thr, uint64_t ptr,
+			struct mt_live_block *out);
 
 /*
  * realloc support.  Between realloc's entry and its return another thread may

@@ -164,7 +164,8 @@ int mt_bp_plant(struct mt_proc *proc, pid_t tid, uint64_t addr, unsigned roles,
 		bp = bptab_add(&proc->bps, addr);
 		*bp = tmpl;
 	}
-	if ((roles & MT_BP_ENTRY) && !(bp->roles & MT_BP_ENTRY))
+	/* The kind belongs to the first role that has one. */
+	if ((roles & MT_BP_KINDED) && !(bp->roles & MT_BP_KINDED))
 		bp->kind = (uint8_t)kind;
 	bp->roles |= (uint8_t)roles;
 	if (out)

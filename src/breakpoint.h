@@ -19,6 +19,9 @@ enum {
 	MT_BP_RETSITE = 2,	/* instruction after a call to an allocator */
 	MT_BP_RENDEZVOUS = 4,	/* ld.so's _dl_debug_state */
 	MT_BP_RETTRAMP = 8,	/* our own int3 a hijacked return address points to */
+	MT_BP_PHASE = 16,	/* entry of a --phase function; kind: its phase */
+	MT_BP_MARKER = 32,	/* memtracer_phase_begin (kind 0) or _end (kind 1) */
+	MT_BP_KINDED = MT_BP_ENTRY | MT_BP_PHASE | MT_BP_MARKER,
 };
 
 struct mt_bp {

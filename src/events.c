@@ -101,6 +101,7 @@ static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *
 		    unsigned kind)
 {
 	uint64_t ptr = arg_of(regs, kind, MT_ROLE_PTR), sp = mt_regs_sp(regs);
+	struct mt_live_block blk;
 
 	if (!ptr)
 		return;
@@ -111,7 +112,8 @@ static void on_free(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *
 		task->proc->acct.totals.nested_calls++;
 		return;
 	}
-	mt_acct_free(&task->proc->acct, &task->acct, ptr);
+	if (mt_acct_free_block(&task->proc->acct, &task->acct, ptr, &blk) && blk.phase)
+		mt_phases_free(&task->proc->phases, blk.phase, blk.size);
 	task->last_free_sp = sp;
 	task->last_free_ptr = ptr;
 }
@@ -135,6 +137,8 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 	t->stats.entry_stops++;
 	ret = read_snapshot(t, task->tid, regs);
 	mt_probe_prune(t, task, sp);
+	if (task->acct.phase)
+		mt_probe_phase_prune(task, sp);
 	/*
 	 * After pruning, a pending call is one this thread is still inside
 	 * (or that tail-called us, same sp): whatever it calls, however deep
@@ -172,8 +176,11 @@ void mt_probe_entry(struct mt_tracer *t, struct mt_task *task,
 static void settle_realloc_old(struct mt_tracer *t, struct mt_task *task,
 			       const struct mt_pending *p)
 {
-	if (p->realloc_old)
+	if (p->realloc_old) {
 		mt_acct_free_detached(&task->proc->acct, &task->acct, &p->old);
+		if (p->old.phase)
+			mt_phases_free(&task->proc->phases, p->old.phase, p->old.size);
+	}
 	else if (p->realloc_unknown)
 		mt_acct_free(&task->proc->acct, &task->acct, p->aux);	/* counts the unknown free */
 }
@@ -211,9 +218,11 @@ static void complete(struct mt_tracer *t, struct mt_task *task,
 	default:
 		break;
 	}
-	if (ptr)
+	if (ptr) {
 		mt_acct_alloc(acct, &task->acct, p->site, ptr, p->size);
-	else
+		if (task->acct.phase)
+			mt_phases_alloc(&task->proc->phases, task->acct.phase, p->size);
+	} else
 		mt_acct_failed(acct, p->site);
 }
 

@@ -18,6 +18,7 @@ struct mt_live_block {
 	uint64_t size;
 	uint32_t site;		/* aggtab site id or MT_SITE_NONE */
 	uint32_t tid;		/* thread that allocated it */
+	uint32_t phase;		/* innermost phase instance it was allocated in, 0 none */
 };
 
 struct mt_live;

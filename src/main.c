@@ -59,6 +59,8 @@ static struct mt_profile *process_profile(const struct mt_tracer *t, const struc
 	o.start_ns = root ? t->start_ns : proc->start_ns;
 	prof = mt_profile_build(&proc->acct, &proc->modules, &o);
 
+	for (size_t i = 0; i < proc->phases.nstats; i++)
+		mt_profile_add_phase(prof, &proc->phases.stats[i]);
 	prof->command = xstrdup(proc->command);
 	prof->pid = proc->pid;
 	prof->ppid = proc->ppid;

@@ -20,6 +20,7 @@ enum {
 	OPT_DURATION,
 	OPT_WRAPPER,
 	OPT_ALLOC_FN,
+	OPT_PHASE,
 	OPT_NO_DEMANGLE,
 	OPT_DEBUG_DIR,
 	OPT_FAIL_IF,
@@ -40,6 +41,7 @@ static const struct option long_options[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "wrapper", required_argument, NULL, OPT_WRAPPER },
 	{ "alloc-fn", required_argument, NULL, OPT_ALLOC_FN },
+	{ "phase", required_argument, NULL, OPT_PHASE },
 	{ "no-demangle", no_argument, NULL, OPT_NO_DEMANGLE },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
@@ -86,6 +88,9 @@ void mt_usage(FILE *out)
 	      "                         (malloc, free, realloc, calloc, memalign...); FN a\n"
 	      "                         symbol, or 0xADDRESS in the executable (as nm shows\n"
 	      "                         it): for stripped or custom allocators; repeatable\n"
+	      "      --phase FUNCTION   count what is allocated while FUNCTION runs to a phase\n"
+	      "                         of that name (also memtracer_phase_begin/end markers,\n"
+	      "                         see memtracer.h); repeatable\n"
 	      "      --no-demangle      keep C++ and Rust names as in the symbol table\n"
 	      "      --debug-dir DIR    look for separate debug files in DIR too\n"
 	      "  -f, --follow-forks     run: trace every child process too (fork, vfork,\n"
@@ -282,6 +287,14 @@ static int parse_option(int c, const char *arg, struct mt_options *o, char *err,
 		return 0;
 	case OPT_ALLOC_FN:
 		return parse_alloc_fn(arg, o, err, errlen);
+	case OPT_PHASE:
+		if (o->nphases == MT_MAX_PHASE_FNS)
+			return mt_fail(err, errlen, "too many --phase options: at most %d", MT_MAX_PHASE_FNS);
+		if (!*arg || strpbrk(arg, " ()"))
+			return mt_fail(err, errlen, "bad --phase '%s': give a function name, e.g. "
+				       "--phase parse_file", arg);
+		o->phases[o->nphases++] = arg;
+		return 0;
 	case OPT_WRAPPER: {
 		size_t n = 0;
 
@@ -431,6 +444,8 @@ int mt_options_parse(int argc, char **argv, struct mt_options *o, char *err, siz
 	int rest = first - 1 + optind;
 	if (check_format(o, err, errlen))
 		return -1;
+	if (o->nphases && o->cmd != MT_CMD_RUN && o->cmd != MT_CMD_ATTACH)
+		return mt_fail(err, errlen, "--phase is for run and attach: it says what to probe");
 	if (o->nalloc_fns && o->cmd != MT_CMD_RUN && o->cmd != MT_CMD_ATTACH)
 		return mt_fail(err, errlen, "--alloc-fn is for run and attach: it says what to probe");
 	if (o->follow_forks && o->cmd != MT_CMD_RUN)

@@ -21,6 +21,7 @@
 #define MT_MAX_DEPTH 1024
 #define MT_MAX_WRAPPERS 64
 #define MT_MAX_ALLOC_FNS 64
+#define MT_MAX_PHASE_FNS 32
 
 /* --alloc-fn NAME(ROLES) or KIND=NAME: an allocator to probe. */
 struct mt_alloc_fn {
@@ -54,6 +55,8 @@ struct mt_options {
 	char *wrappers[MT_MAX_WRAPPERS + 1];	/* --wrapper globs, NULL-terminated */
 	struct mt_alloc_fn alloc_fns[MT_MAX_ALLOC_FNS];
 	size_t nalloc_fns;
+	const char *phases[MT_MAX_PHASE_FNS];	/* --phase functions */
+	size_t nphases;
 	const char *debug_dir;	/* --debug-dir */
 	bool raw_names;		/* --no-demangle */
 	struct mt_rule rules[MT_MAX_RULES];	/* --fail-if */

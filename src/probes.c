@@ -77,22 +77,64 @@ static int allocator_kind(const char *name)
 /* A function found in a module's symbols, to be probed. */
 struct found_fn {
 	uint64_t addr, size;
-	unsigned kind;		/* enum mt_kind, or a custom kind */
+	unsigned kind;		/* enum mt_kind, or a custom kind; phase: its stats index */
+	unsigned roles;		/* MT_BP_ENTRY, MT_BP_PHASE or MT_BP_MARKER */
 };
 
 struct scan_ctx {
 	const struct mt_module *mod;
 	const struct mt_options *opts;
 	struct mt_tracer *tracer;
+	struct mt_proc *proc;
 	struct found_fn *fns;
 	size_t n, cap;
 	uint64_t dl_debug_state, r_debug;
 };
 
-static void add_found(struct scan_ctx *c, uint64_t addr, uint64_t size, unsigned kind)
+static void add_found_as(struct scan_ctx *c, uint64_t addr, uint64_t size, unsigned kind,
+			 unsigned roles)
 {
 	c->fns = xgrow(c->fns, &c->cap, c->n + 1, sizeof(*c->fns));
-	c->fns[c->n++] = (struct found_fn){ addr, size, kind };
+	c->fns[c->n++] = (struct found_fn){ addr, size, kind, roles };
+}
+
+static void add_found(struct scan_ctx *c, uint64_t addr, uint64_t size, unsigned kind)
+{
+	add_found_as(c, addr, size, kind, MT_BP_ENTRY);
+}
+
+/*
+ * Whether a symbol is the function fn or a copy GCC made of it for callers
+ * in its unit (fn.isra.0, fn.constprop.1, fn.part.0): entering one is
+ * entering fn.  A .cold part is not: it is jumped to, never called.
+ */
+static bool is_function_or_clone(const char *sym, const char *fn)
+{
+	size_t len = strlen(fn);
+
+	if (strncmp(sym, fn, len) != 0)
+		return false;
+	if (!sym[len])
+		return true;
+	return sym[len] == '.' && !strstr(sym + len, ".cold");
+}
+
+/* --phase functions and the markers of memtracer.h. */
+static bool phase_symbol(struct scan_ctx *c, const char *name, uint64_t addr)
+{
+	if (strncmp(name, "memtracer_phase_", 16) == 0) {
+		if (strcmp(name + 16, "begin") == 0 || strcmp(name + 16, "end") == 0) {
+			add_found_as(c, addr, 0, name[16] == 'e', MT_BP_MARKER);
+			return true;
+		}
+	}
+	for (size_t i = 0; i < c->opts->nphases; i++)
+		if (is_function_or_clone(name, c->opts->phases[i])) {
+			add_found_as(c, addr, 0, mt_phases_stat(&c->proc->phases, name), MT_BP_PHASE);
+			c->tracer->phase_matched[i] = true;
+			return true;
+		}
+	return false;
 }
 
 static void on_symbol(const char *name, uint64_t value, uint64_t size, bool is_func, void *arg)
@@ -109,6 +151,8 @@ static void on_symbol(const char *name, uint64_t value, uint64_t size, bool is_f
 		c->dl_debug_state = c->mod->bias + value;
 		return;
 	}
+	if ((name[0] == 'm' || c->opts->nphases) && phase_symbol(c, name, c->mod->bias + value))
+		return;
 	kind = allocator_kind(name);
 	if (kind >= 0) {
 		add_found(c, c->mod->bias + value, size, (enum mt_kind)kind);
@@ -211,7 +255,8 @@ bool mt_probes_inside_allocator(const struct mt_proc *proc, uint64_t addr)
 static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module *mod,
 			 bool is_exe)
 {
-	struct scan_ctx c = { .mod = mod, .opts = proc->tracer->opts, .tracer = proc->tracer };
+	struct scan_ctx c = { .mod = mod, .opts = proc->tracer->opts, .tracer = proc->tracer,
+			      .proc = proc };
 	int err;
 
 	mt_modules_add(&proc->modules, mod);
@@ -225,10 +270,14 @@ static void probe_module(struct mt_proc *proc, pid_t tid, const struct mt_module
 	for (size_t i = 0; i < c.n; i++) {
 		if (i > 0 && c.fns[i].addr == c.fns[i - 1].addr)
 			continue;	/* an alias of the previous one */
-		err = mt_bp_plant(proc, tid, c.fns[i].addr, MT_BP_ENTRY, c.fns[i].kind, NULL);
+		err = mt_bp_plant(proc, tid, c.fns[i].addr, c.fns[i].roles, c.fns[i].kind, NULL);
 		if (err) {
 			debug_msg("cannot probe %s at %#lx in %s: %s", mt_kind_name(c.fns[i].kind),
 				  (unsigned long)c.fns[i].addr, mod->path, strerror(-err));
+			continue;
+		}
+		if (c.fns[i].roles != MT_BP_ENTRY) {
+			debug_msg("phase probe at %#lx in %s", (unsigned long)c.fns[i].addr, mod->path);
 			continue;
 		}
 		add_hooked(proc, c.fns[i].addr, c.fns[i].size);

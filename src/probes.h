@@ -49,4 +49,12 @@ bool mt_probe_return(struct mt_tracer *t, struct mt_task *task, const mt_regs_t 
  * allocator never returned normally (longjmp, exception). */
 void mt_probe_prune(struct mt_tracer *t, struct mt_task *task, uint64_t sp);
 
+/* A thread at a phase function's entry or a phase marker (phase-probes.c). */
+void mt_probe_phase(struct mt_tracer *t, struct mt_task *task, const mt_regs_t *regs,
+		    const struct mt_bp *bp);
+/* At a return site: a phase function of the thread may be returning. */
+void mt_probe_phase_return(struct mt_task *task, const mt_regs_t *regs, uint64_t addr);
+/* The thread's sp is sp: phase functions whose frames are gone end. */
+void mt_probe_phase_prune(struct mt_task *task, uint64_t sp);
+
 #endif

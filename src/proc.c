@@ -108,6 +108,9 @@ struct mt_proc *mt_proc_fork(struct mt_tracer *t, const struct mt_proc *parent, 
 		     parent->scanned, parent->nscanned);
 	for (size_t i = 0; i < parent->modules.n; i++)
 		mt_modules_add(&child->modules, &parent->modules.v[i]);
+	/* Phase breakpoints carry indexes into this: the same names, in order. */
+	for (size_t i = 0; i < parent->phases.nstats; i++)
+		mt_phases_stat(&child->phases, parent->phases.stats[i].name);
 	child->r_debug = parent->r_debug;
 	child->trampoline = parent->trampoline;
 	child->allocators = parent->allocators;
@@ -141,6 +144,7 @@ void mt_proc_reset_profile(struct mt_proc *proc, char *command)
 	mt_acct_destroy(&proc->acct);
 	mt_acct_init(&proc->acct, o->max_sites, o->min_size);
 	mt_modules_destroy(&proc->modules);
+	mt_phases_destroy(&proc->phases);
 	free(proc->command);
 	proc->command = command;
 	proc->start_ns = mt_now_ns();
@@ -160,6 +164,7 @@ void mt_proc_free(struct mt_proc *proc)
 	mt_proc_reset_image(proc);
 	mt_acct_destroy(&proc->acct);
 	mt_modules_destroy(&proc->modules);
+	mt_phases_destroy(&proc->phases);
 	free(proc->command);
 	free(proc);
 }

@@ -14,6 +14,7 @@
 #include "breakpoint.h"
 #include "mem.h"
 #include "modules.h"
+#include "phases.h"
 #include "xol.h"
 
 /* Code range of a hooked allocator function, for recognising nested calls. */
@@ -40,6 +41,7 @@ struct mt_proc {
 	char *command;			/* program and arguments, space-joined */
 	struct mt_acct acct;
 	struct mt_modules modules;	/* every module it mapped */
+	struct mt_phases phases;	/* --phase and marker phases */
 	int status;			/* wait status of its end, when done */
 	bool done;
 	uint64_t start_ns, end_ns;

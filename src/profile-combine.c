@@ -108,6 +108,8 @@ struct mt_profile *mt_profile_combine(struct mt_profile **procs, size_t n)
 		all->totals.events += t->events;
 		all->totals.nested_calls += t->nested_calls;
 		add_sites(all, &keys, &capsites, procs[i]);
+		for (size_t j = 0; j < procs[i]->nphases; j++)
+			mt_profile_add_phase(all, &procs[i]->phases[j]);
 		add_modules(all, &capmods, procs[i]);
 	}
 	mt_strtab_free(&keys);

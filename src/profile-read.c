@@ -252,6 +252,37 @@ static void read_peak(struct reader *rd, json_t *root, struct mt_profile *p)
 	}
 }
 
+/* "phases": optional. */
+static void read_phases(struct reader *rd, json_t *root, struct mt_profile *p)
+{
+	json_t *phases = json_object_get(root, "phases");
+
+	if (!phases)
+		return;
+	if (!json_is_array(phases)) {
+		bad(rd, "\"phases\" is not a list");
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(phases) && !rd->failed; i++) {
+		json_t *obj = json_array_get(phases, i);
+		struct mt_phase_stats ph = { 0 };
+
+		if (!json_is_object(obj)) {
+			bad(rd, "phase %zu is not an object", i);
+			return;
+		}
+		ph.name = get_str(rd, obj, "name", false, "phase");
+		ph.entries = get_uint(rd, obj, "entries", "phase");
+		ph.allocs = get_uint(rd, obj, "allocs", "phase");
+		ph.alloc_bytes = get_uint(rd, obj, "alloc_bytes", "phase");
+		ph.live_bytes = get_uint(rd, obj, "live_bytes", "phase");
+		ph.peak_live_bytes = get_uint(rd, obj, "peak_live_bytes", "phase");
+		if (!rd->failed)
+			mt_profile_add_phase(p, &ph);
+		free(ph.name);
+	}
+}
+
 static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
 {
 	json_t *mods = json_object_get(root, "modules");
@@ -260,6 +291,8 @@ static void read_profile(struct reader *rd, json_t *root, struct mt_profile *p)
 	read_counts(rd, root, p);
 	if (!rd->failed)
 		read_peak(rd, root, p);
+	if (!rd->failed)
+		read_phases(rd, root, p);
 	if (!rd->failed && json_is_array(mods)) {
 		p->modules = xcalloc(json_array_size(mods) + 1, sizeof(*p->modules));
 		for (size_t i = 0; i < json_array_size(mods) && !rd->failed; i++, p->nmodules++)

@@ -259,6 +259,26 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct, const struct mt_
 	return prof;
 }
 
+void mt_profile_add_phase(struct mt_profile *prof, const struct mt_phase_stats *ph)
+{
+	struct mt_phase_stats *to = NULL;
+
+	for (size_t i = 0; i < prof->nphases && !to; i++)
+		if (strcmp(prof->phases[i].name, ph->name) == 0)
+			to = &prof->phases[i];
+	if (!to) {
+		prof->phases = xrealloc(prof->phases, (prof->nphases + 1) * sizeof(*prof->phases));
+		to = &prof->phases[prof->nphases++];
+		*to = (struct mt_phase_stats){ .name = xstrdup(ph->name) };
+	}
+	to->entries += ph->entries;
+	to->allocs += ph->allocs;
+	to->alloc_bytes += ph->alloc_bytes;
+	to->live_bytes += ph->live_bytes;
+	if (ph->peak_live_bytes > to->peak_live_bytes)
+		to->peak_live_bytes = ph->peak_live_bytes;
+}
+
 void mt_profile_free(struct mt_profile *prof)
 {
 	if (!prof)
@@ -279,6 +299,9 @@ void mt_profile_free(struct mt_profile *prof)
 		mt_profile_free(prof->procs[i]);
 	free(prof->procs);
 	free(prof->timeline);
+	for (size_t i = 0; i < prof->nphases; i++)
+		free(prof->phases[i].name);
+	free(prof->phases);
 	free(prof->command);
 	free(prof->engine);
 	free(prof);

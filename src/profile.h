@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "counters.h"
 #include "modules.h"
+#include "phases.h"
 
 #define MT_PROFILE_FORMAT "memtracer-profile"
 #define MT_PROFILE_VERSION 1
@@ -62,6 +63,8 @@ struct mt_profile {
 	uint64_t peak_events;		/* allocations and frees up to it */
 	struct mt_profile_point *timeline;
 	size_t ntimeline;
+	struct mt_phase_stats *phases;	/* --phase, markers: see phases.h */
+	size_t nphases;
 	struct mt_profile_site *sites;
 	size_t nsites;
 	struct mt_module *modules;
@@ -102,6 +105,9 @@ struct mt_profile *mt_profile_build(const struct mt_acct *acct,
  */
 void mt_profile_pick_sites(struct mt_profile *prof, char **wrappers, bool from_saved);
 void mt_profile_free(struct mt_profile *prof);
+/* Adds a phase's figures to prof's phase of that name (new if none);
+ * entries, allocations and bytes add up, the peak is the larger. */
+void mt_profile_add_phase(struct mt_profile *prof, const struct mt_phase_stats *ph);
 /* A deep copy of a frame (its strings duplicated). */
 void mt_frame_copy(struct mt_frame *dst, const struct mt_frame *src);
 

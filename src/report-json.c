@@ -136,6 +136,25 @@ static json_t *process_json(const struct mt_profile *p)
 	return obj;
 }
 
+static json_t *phases_json(const struct mt_profile *p)
+{
+	json_t *phases = json_array();
+
+	for (size_t i = 0; i < p->nphases; i++) {
+		const struct mt_phase_stats *ph = &p->phases[i];
+		json_t *obj = json_object();
+
+		json_object_set_new(obj, "name", json_string(ph->name));
+		json_object_set_new(obj, "entries", uint_json(ph->entries));
+		json_object_set_new(obj, "allocs", uint_json(ph->allocs));
+		json_object_set_new(obj, "alloc_bytes", uint_json(ph->alloc_bytes));
+		json_object_set_new(obj, "live_bytes", uint_json(ph->live_bytes));
+		json_object_set_new(obj, "peak_live_bytes", uint_json(ph->peak_live_bytes));
+		json_array_append_new(phases, obj);
+	}
+	return phases;
+}
+
 /* The peak's moment, and live bytes over the run (absent when combined). */
 static void add_peak(json_t *root, const struct mt_profile *p)
 {
@@ -173,6 +192,8 @@ static json_t *profile_json(const struct mt_profile *p)
 	json_object_set_new(root, "totals", totals_json(&p->totals));
 	if (p->has_peak)
 		add_peak(root, p);
+	if (p->nphases)
+		json_object_set_new(root, "phases", phases_json(p));
 	json_object_set_new(root, "sites", sites_json(p));
 	for (size_t i = 0; i < p->nmodules; i++)
 		json_array_append_new(mods, module_json(&p->modules[i]));

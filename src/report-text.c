@@ -372,11 +372,30 @@ static void peak_table(FILE *out, const struct mt_profile *p, unsigned top)
 	free(v);
 }
 
+static void phases_table(FILE *out, const struct mt_profile *p)
+{
+	fprintf(out, "\nPhases (%zu):\n", p->nphases);
+	fprintf(out, "  %8s %10s %11s %11s %11s  %s\n",
+		"entries", "count", "bytes", "left live", "peak", "phase");
+	for (size_t i = 0; i < p->nphases; i++) {
+		const struct mt_phase_stats *ph = &p->phases[i];
+		char n1[32], n2[32], b1[32], b2[32], b3[32];
+
+		fprintf(out, "  %8s %10s %11s %11s %11s  %s\n", grouped(ph->entries, n1, sizeof(n1)),
+			grouped(ph->allocs, n2, sizeof(n2)),
+			mt_human_bytes(ph->alloc_bytes, b1, sizeof(b1)),
+			mt_human_bytes(ph->live_bytes, b2, sizeof(b2)),
+			mt_human_bytes(ph->peak_live_bytes, b3, sizeof(b3)), ph->name);
+	}
+}
+
 int mt_report_text(FILE *out, const struct mt_profile *p, const struct mt_report_opts *opts)
 {
 	errno = 0;
 	header(out, p);
 	sites_table(out, p, opts);
+	if (p->nphases)
+		phases_table(out, p);
 	if (p->has_peak && p->totals.c.peak_live_bytes)
 		peak_table(out, p, opts->top);
 	functions_table(out, p, opts->top);

@@ -68,7 +68,8 @@ static void refuse(struct mt_tracer *t, struct mt_task *task)
 	resume(task, 0);
 }
 
-/* Whether every --alloc-fn named by symbol was found; says which were not. */
+/* Whether every --alloc-fn named by symbol and every --phase was found;
+ * says which were not. */
 static bool alloc_fns_found(const struct mt_tracer *t)
 {
 	bool all = true;
@@ -82,6 +83,15 @@ static bool alloc_fns_found(const struct mt_tracer *t)
 			  "check the name with nm (C++: mangled; static functions need the "
 			  "symbol table, not stripped)", fn->symbol, t->opts->argv ? t->opts->argv[0] :
 			  "the process");
+		all = false;
+	}
+	for (size_t i = 0; i < t->opts->nphases; i++) {
+		if (t->phase_matched[i])
+			continue;
+		error_msg("--phase: no function '%s' in %s or the libraries it loads at start: "
+			  "check the name with nm (C++: mangled; static functions need the symbol "
+			  "table, not stripped)", t->opts->phases[i],
+			  t->opts->argv ? t->opts->argv[0] : "the process");
 		all = false;
 	}
 	return all;
@@ -150,8 +160,13 @@ static bool on_trap(struct mt_tracer *t, struct mt_task *task)
 	}
 	bp = *found;	/* handlers may plant more and move the table */
 	live = proc->acct.totals.c.live_bytes;
-	if (bp.roles & MT_BP_RETSITE)
+	if (bp.roles & MT_BP_RETSITE) {
 		mt_probe_return(t, task, &regs, addr, false, NULL);
+		if (task->acct.phase)
+			mt_probe_phase_return(task, &regs, addr);
+	}
+	if (bp.roles & (MT_BP_PHASE | MT_BP_MARKER))
+		mt_probe_phase(t, task, &regs, &bp);
 	if (bp.roles & MT_BP_ENTRY)
 		mt_probe_entry(t, task, &regs, &bp);
 	track_live(t, live, proc->acct.totals.c.live_bytes);
@@ -367,6 +382,7 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 		 * the old image and all it allocated are gone, and the profile
 		 * is the new program's. */
 		drop_other_tasks(t, task);
+		task->acct.phase = 0;	/* its phases went with the old image */
 		mt_proc_reset_image(proc);
 		t->live_bytes -= proc->acct.totals.c.live_bytes;
 		mt_proc_reset_profile(proc, mt_proc_cmdline(task->tid));
@@ -408,6 +424,7 @@ static void end_process(struct mt_tracer *t, struct mt_proc *proc, int status)
 	proc->done = true;
 	proc->end_ns = mt_now_ns();
 	t->live_bytes -= proc->acct.totals.c.live_bytes;
+	mt_phases_finish(&proc->phases);
 	mt_proc_reset_image(proc);
 }
 
@@ -499,6 +516,13 @@ static void on_wait(struct mt_tracer *t, pid_t pid, int status)
 		on_task_exit(t, task, status);
 	else if (WIFSTOPPED(status))
 		on_stop(t, task, status);
+}
+
+/* Phases still running when tracing ended count as they stand. */
+static void finish_phases(struct mt_tracer *t)
+{
+	for (size_t i = 0; i < t->nprocs; i++)
+		mt_phases_finish(&t->procs[i]->phases);
 }
 
 /* What the engine did, for MEMTRACER_DEBUG and the bench. */
@@ -633,6 +657,7 @@ int mt_tracer_run(struct mt_tracer *t)
 		t->attached = true;
 		mt_detach(t);
 	}
+	finish_phases(t);
 	print_stats(t);
 	return t->refused ? MT_EXIT_TRACE : 0;
 }
@@ -666,6 +691,7 @@ int mt_tracer_attach(struct mt_tracer *t, pid_t pid)
 	t->end_ns = mt_now_ns();
 	if (t->tasks.count > 0)
 		mt_detach(t);
+	finish_phases(t);
 	print_stats(t);
 	return 0;
 }

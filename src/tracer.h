@@ -49,6 +49,7 @@ struct mt_tracer {
 	bool attached;			/* attach mode, or run cut short: detached at the end */
 	bool refused;			/* the program was killed before it started */
 	bool alloc_fn_matched[MT_MAX_ALLOC_FNS];	/* --alloc-fn found in some module */
+	bool phase_matched[MT_MAX_PHASE_FNS];	/* --phase found in some module */
 	unsigned alloc_fn_errors;	/* --alloc-fn addresses outside the executable */
 	bool startup_checked;		/* --alloc-fn names checked once the program was loaded */
 	bool plant_deferred;		/* attached to a stopped process: plant at SIGCONT */
