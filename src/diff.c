@@ -55,19 +55,6 @@ static struct keyed *keyed_sites(const struct mt_profile *p)
 	return k;
 }
 
-static void add_counters(struct mt_counters *to, const struct mt_counters *c)
-{
-	to->allocs += c->allocs;
-	to->alloc_bytes += c->alloc_bytes;
-	to->frees += c->frees;
-	to->freed_bytes += c->freed_bytes;
-	to->live_allocs += c->live_allocs;
-	to->live_bytes += c->live_bytes;
-	to->peak_live_bytes += c->peak_live_bytes;
-	to->temporary_allocs += c->temporary_allocs;
-	to->failed_allocs += c->failed_allocs;
-}
-
 static int64_t delta(uint64_t a, uint64_t b)
 {
 	return (int64_t)b - (int64_t)a;
@@ -109,12 +96,12 @@ struct mt_diff *mt_diff_build(const struct mt_profile *base, const struct mt_pro
 		struct mt_diff_site *ds = &d->v[d->n++];
 
 		while (i < base->nsites && strcmp(kb[i].key, key) == 0) {
-			add_counters(&ds->base, &kb[i].site->c);
+			mt_counters_add(&ds->base, &kb[i].site->c);
 			ds->shown = kb[i++].site;
 			ds->in_base = true;
 		}
 		while (j < now->nsites && strcmp(kn[j].key, key) == 0) {
-			add_counters(&ds->now, &kn[j].site->c);
+			mt_counters_add(&ds->now, &kn[j].site->c);
 			ds->shown = kn[j++].site;
 			ds->in_new = true;
 		}

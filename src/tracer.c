@@ -68,6 +68,13 @@ static void refuse(struct mt_tracer *t, struct mt_task *task)
 	resume(task, 0);
 }
 
+static void not_found(const struct mt_tracer *t, const char *option, const char *name)
+{
+	error_msg("%s: no function '%s' in %s or the libraries it loads at start: check the "
+		  "name with nm (C++: mangled; static functions need the symbol table, not "
+		  "stripped)", option, name, t->opts->argv ? t->opts->argv[0] : "the process");
+}
+
 /* Whether every --alloc-fn named by symbol and every --phase was found;
  * says which were not. */
 static bool alloc_fns_found(const struct mt_tracer *t)
@@ -77,24 +84,32 @@ static bool alloc_fns_found(const struct mt_tracer *t)
 	for (size_t i = 0; i < t->opts->nalloc_fns; i++) {
 		const struct mt_alloc_fn *fn = &t->opts->alloc_fns[i];
 
-		if (!fn->symbol || t->alloc_fn_matched[i])
-			continue;
-		error_msg("--alloc-fn: no function '%s' in %s or the libraries it loads at start: "
-			  "check the name with nm (C++: mangled; static functions need the "
-			  "symbol table, not stripped)", fn->symbol, t->opts->argv ? t->opts->argv[0] :
-			  "the process");
-		all = false;
+		if (fn->symbol && !t->alloc_fn_matched[i]) {
+			not_found(t, "--alloc-fn", fn->symbol);
+			all = false;
+		}
 	}
 	for (size_t i = 0; i < t->opts->nphases; i++) {
-		if (t->phase_matched[i])
-			continue;
-		error_msg("--phase: no function '%s' in %s or the libraries it loads at start: "
-			  "check the name with nm (C++: mangled; static functions need the symbol "
-			  "table, not stripped)", t->opts->phases[i],
-			  t->opts->argv ? t->opts->argv[0] : "the process");
-		all = false;
+		if (!t->phase_matched[i]) {
+			not_found(t, "--phase", t->opts->phases[i]);
+			all = false;
+		}
 	}
 	return all;
+}
+
+/*
+ * Once the program and the libraries it needs are in, before its own code
+ * runs: the functions named on the command line must have been found, or
+ * the program is refused.  Returns true when it was.
+ */
+static bool check_startup(struct mt_tracer *t, struct mt_task *task)
+{
+	t->startup_checked = true;
+	if (alloc_fns_found(t))
+		return false;
+	refuse(t, task);
+	return true;
 }
 
 /* ---- breakpoints ------------------------------------------------------- */
@@ -170,15 +185,10 @@ static bool on_trap(struct mt_tracer *t, struct mt_task *task)
 	if (bp.roles & MT_BP_ENTRY)
 		mt_probe_entry(t, task, &regs, &bp);
 	track_live(t, live, proc->acct.totals.c.live_bytes);
+	/* ld.so's first consistent report: the libraries are in. */
 	if ((bp.roles & MT_BP_RENDEZVOUS) && mt_probes_rendezvous(proc, task->tid) &&
-	    proc == t->proc && !t->startup_checked) {
-		/* The libraries the program needs are in; its code has not run. */
-		t->startup_checked = true;
-		if (!alloc_fns_found(t)) {
-			refuse(t, task);
-			return true;
-		}
-	}
+	    proc == t->proc && !t->startup_checked && check_startup(t, task))
+		return true;
 	resume_from_bp(task, &regs, &bp);
 	return true;
 }
@@ -404,14 +414,9 @@ static void on_exec(struct mt_tracer *t, struct mt_task *task)
 		refuse(t, task);	/* the address is said above */
 		return;
 	}
-	if (first && proc == t->proc && !proc->r_debug) {
-		/* Static: every module is in already. */
-		t->startup_checked = true;
-		if (!alloc_fns_found(t)) {
-			refuse(t, task);
-			return;
-		}
-	}
+	/* Static: every module is in already. */
+	if (first && proc == t->proc && !proc->r_debug && check_startup(t, task))
+		return;
 	if (!proc->allocators && !proc->r_debug && no_allocator(t, task, first))
 		return;
 	resume(task, 0);

@@ -19,16 +19,13 @@
 #define EXE_BASE 0x555555554000ULL
 #define LIB_BASE 0x7f3a12340000ULL
 
-static struct mt_profile_site *add_site(struct mt_profile *p, const char *allocator,
-					uint32_t nframes, uint64_t allocs, uint64_t bytes,
-					uint64_t live_allocs, uint64_t live_bytes)
+/* A site with the four counts a pprof sample carries. */
+static struct mt_profile_site *add_counted(struct mt_profile *p, const char *allocator,
+					   uint32_t nframes, uint64_t allocs, uint64_t bytes,
+					   uint64_t live_allocs, uint64_t live_bytes)
 {
-	struct mt_profile_site *s;
+	struct mt_profile_site *s = add_site(p, allocator, nframes);
 
-	p->sites = xrealloc(p->sites, (p->nsites + 1) * sizeof(*p->sites));
-	s = &p->sites[p->nsites++];
-	*s = (struct mt_profile_site){ .allocator = xstrdup(allocator), .nframes = nframes };
-	s->frames = xcalloc(nframes ? nframes : 1, sizeof(*s->frames));
 	s->c.allocs = allocs;
 	s->c.alloc_bytes = bytes;
 	s->c.live_allocs = live_allocs;
@@ -60,20 +57,20 @@ static struct mt_profile *sample(void)
 		.start = LIB_BASE, .end = LIB_BASE + 0x20000, .bias = LIB_BASE };
 	p->totals.c.peak_live_bytes = 9999;
 
-	s = add_site(p, "malloc", 3, 10, 1000, 2, 200);
+	s = add_counted(p, "malloc", 3, 10, 1000, 2, 200);
 	s->frames[0] = frame("parse_name", "/src/parse.c", 12, "/usr/bin/parser", EXE_BASE,
 			     EXE_BASE + 0x1234, true);
 	s->frames[1] = frame("parse", "/src/parse.c", 40, "/usr/bin/parser", EXE_BASE,
 			     EXE_BASE + 0x1234, false);
 	s->frames[2] = frame("main", "/src/main.c", 7, "/usr/bin/parser", EXE_BASE,
 			     EXE_BASE + 0x1100, false);
-	s = add_site(p, "new[]", 2, 3, 300000, 3, 300000);
+	s = add_counted(p, "new[]", 2, 3, 300000, 3, 300000);
 	s->frames[0] = frame(NULL, NULL, 0, "/usr/lib/libz.so.1", LIB_BASE, LIB_BASE + 0x4567, false);
 	s->frames[1] = frame("main", "/src/main.c", 7, "/usr/bin/parser", EXE_BASE,
 			     EXE_BASE + 0x1100, false);
-	s = add_site(p, "malloc", 0, 5, 50, 0, 0);
+	s = add_counted(p, "malloc", 0, 5, 50, 0, 0);
 	s->overflow = true;
-	add_site(p, "calloc", 0, 1, 8, 1, 8);
+	add_counted(p, "calloc", 0, 1, 8, 1, 8);
 	return p;
 }
 

@@ -19,4 +19,19 @@ static inline struct mt_frame frame(const char *fn, const char *file, uint32_t l
 	};
 }
 
+/* A site of nframes frames (to fill in) and no counts, appended to p. */
+static inline struct mt_profile_site *add_site(struct mt_profile *p, const char *allocator,
+					       uint32_t nframes)
+{
+	struct mt_profile_site *s;
+
+	p->sites = xrealloc(p->sites, (p->nsites + 1) * sizeof(*p->sites));
+	s = &p->sites[p->nsites++];
+	*s = (struct mt_profile_site){ .allocator = xstrdup(allocator), .nframes = nframes };
+	/* Never NULL, as mt_profile_build leaves it: a site is told apart by
+	 * its frames pointer in the sort tests. */
+	s->frames = xcalloc(nframes ? nframes : 1, sizeof(*s->frames));
+	return s;
+}
+
 #endif

@@ -25,20 +25,6 @@
 
 static const char *top_srcdir;
 
-static struct mt_profile_site *add_site(struct mt_profile *p, const char *allocator,
-					uint32_t nframes)
-{
-	struct mt_profile_site *s;
-
-	p->sites = xrealloc(p->sites, (p->nsites + 1) * sizeof(*p->sites));
-	s = &p->sites[p->nsites++];
-	*s = (struct mt_profile_site){ .allocator = xstrdup(allocator), .nframes = nframes };
-	/* Never NULL, as mt_profile_build leaves it: a site is told apart by
-	 * its frames pointer in the sort tests. */
-	s->frames = xcalloc(nframes ? nframes : 1, sizeof(*s->frames));
-	return s;
-}
-
 /*
  * A parser killed by SIGSEGV, with every kind of site a report must show:
  * one with debug info behind an inlined wrapper (site frame 1), a truncated
